@@ -11,6 +11,8 @@ use super::Lang;
 pub const FRENCH_ANALYZER: &str = "depeche_fr";
 /// The name the English analyzer is registered under.
 pub const ENGLISH_ANALYZER: &str = "depeche_en";
+/// The name the exact-form (folded, unstemmed) analyzer is registered under.
+pub const EXACT_ANALYZER: &str = "depeche_exact";
 
 /// The index-time analyzer of a language. (placeholder)
 pub fn analyzer(lang: Lang) -> TextAnalyzer {
@@ -26,8 +28,18 @@ pub fn analyzer(lang: Lang) -> TextAnalyzer {
         .build()
 }
 
-/// Registers both analyzers on `manager`.
+/// The exact-form analyzer: same segmentation, elision and folding, no stemming. (placeholder)
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers the three analyzers on `manager`.
 pub fn register_analyzers(manager: &TokenizerManager) {
     manager.register(FRENCH_ANALYZER, analyzer(Lang::French));
     manager.register(ENGLISH_ANALYZER, analyzer(Lang::English));
+    manager.register(EXACT_ANALYZER, exact_analyzer());
 }

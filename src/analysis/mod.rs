@@ -2,6 +2,10 @@
 
 mod analyzer;
 mod language;
+mod stopwords;
 
-pub use analyzer::{analyzer, register_analyzers, ENGLISH_ANALYZER, FRENCH_ANALYZER};
+pub use analyzer::{
+    analyzer, exact_analyzer, register_analyzers, ENGLISH_ANALYZER, EXACT_ANALYZER, FRENCH_ANALYZER,
+};
 pub use language::{detect_language, Lang, UnknownLang};
+pub use stopwords::{is_stop_word, stop_words};
