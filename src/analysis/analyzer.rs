@@ -1,43 +1,63 @@
 //! The assembled analyzers and their registration on a tantivy index.
 
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenizerManager,
-};
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 
+use super::tokenizer::NewsTokenizer;
 use super::Lang;
 
-/// The name the French analyzer is registered under.
+/// The name [`register_analyzers`] gives the French analyzer.
 pub const FRENCH_ANALYZER: &str = "depeche_fr";
-/// The name the English analyzer is registered under.
+/// The name [`register_analyzers`] gives the English analyzer.
 pub const ENGLISH_ANALYZER: &str = "depeche_en";
-/// The name the exact-form (folded, unstemmed) analyzer is registered under.
+/// The name [`register_analyzers`] gives the exact-form analyzer ([`exact_analyzer`]).
 pub const EXACT_ANALYZER: &str = "depeche_exact";
 
-/// The index-time analyzer of a language. (placeholder)
+/// The index-time (and query-time) analyzer of a language.
+///
+/// French: segmentation on the original text, elision, folding, numbers, acronyms,
+/// hyphenated compounds, accent-insensitive stemming (see the [module docs](crate::analysis)).
+/// English: the same segmentation and folding, possessives, Snowball English.
+/// Each call builds a fresh analyzer; there is no global mutable state.
+///
+/// ```
+/// use depeche::{analyzer, Lang};
+/// let mut fr = analyzer(Lang::French);
+/// let mut stream = fr.token_stream("L’Élysée a-t-il répondu ?");
+/// let mut terms = Vec::new();
+/// while let Some(token) = stream.next() {
+///     terms.push(token.text.clone());
+/// }
+/// assert_eq!(terms, ["elys", "a", "il", "repond"]);
+/// ```
 pub fn analyzer(lang: Lang) -> TextAnalyzer {
-    let l = match lang {
-        Lang::French => Language::French,
-        Lang::English => Language::English,
-    };
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(l))
-        .build()
+    TextAnalyzer::from(NewsTokenizer::new(lang, true))
 }
 
-/// The exact-form analyzer: same segmentation, elision and folding, no stemming. (placeholder)
+/// The exact-form analyzer: the French analyzer's segmentation, elision, numbers and folding,
+/// without stemming. For exact-form boosting and prefix search over text of either language.
+///
+/// ```
+/// let mut exact = depeche::analysis::exact_analyzer();
+/// let mut stream = exact.token_stream("l’Élysée");
+/// assert_eq!(stream.next().unwrap().text, "elysee");
+/// ```
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(NewsTokenizer::new(Lang::French, false))
 }
 
-/// Registers the three analyzers on `manager`.
+/// Registers the French, English and exact-form analyzers on `manager` under
+/// [`FRENCH_ANALYZER`], [`ENGLISH_ANALYZER`] and [`EXACT_ANALYZER`].
+///
+/// ```
+/// use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
+/// use tantivy::Index;
+/// let mut builder = Schema::builder();
+/// let indexing = TextFieldIndexing::default().set_tokenizer(depeche::FRENCH_ANALYZER);
+/// builder.add_text_field("body", TextOptions::default().set_indexing_options(indexing));
+/// let index = Index::create_in_ram(builder.build());
+/// depeche::register_analyzers(index.tokenizers());
+/// assert!(index.tokenizers().get(depeche::FRENCH_ANALYZER).is_some());
+/// ```
 pub fn register_analyzers(manager: &TokenizerManager) {
     manager.register(FRENCH_ANALYZER, analyzer(Lang::French));
     manager.register(ENGLISH_ANALYZER, analyzer(Lang::English));

@@ -1,0 +1,296 @@
+//! `NewsTokenizer`: segmentation, elision, folding, numbers, compounds and stemming in one
+//! pass, as a tantivy [`Tokenizer`].
+//!
+//! The stages live in their own files ([`segmenter`](super::segmenter), [`elision`](super::elision),
+//! [`fold`](super::fold), [`stem`](super::stem)); this file only drives them. Running them
+//! in one tokenizer rather than as a chain of tantivy filters lets one word yield several
+//! terms (a compound and its parts) and keeps every buffer in one place: after warm-up, no
+//! allocation happens per token.
+
+use std::ops::Range;
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::elision::{is_clitic, is_elision, is_inversion_pronoun, is_lexicalized};
+use super::fold::fold_into;
+use super::segmenter::{next_unit, Joiner, NumberStyle, Piece};
+use super::stem::Stemmer;
+use super::Lang;
+
+/// The longest term, in bytes after folding. Longer words (URL fragments, base64, a 1 MB
+/// run of letters) are dropped: nobody searches for them and they bloat the term dictionary.
+pub const MAX_TERM_BYTES: usize = 64;
+
+/// The most parts of a hyphenated compound that are also indexed as one joined word.
+const MAX_JOINED_PARTS: usize = 4;
+
+/// The tantivy tokenizer behind depeche's analyzers. Build it through
+/// [`analyzer`](crate::analyzer) or [`exact_analyzer`](super::exact_analyzer).
+pub struct NewsTokenizer {
+    lang: Lang,
+    stemmer: Option<Stemmer>,
+    buffers: Buffers,
+}
+
+#[derive(Clone, Default)]
+struct Buffers {
+    token: Token,
+    pieces: Vec<Piece>,
+    /// Folded text of the parts of the current unit.
+    folded: String,
+    parts: Vec<Part>,
+    /// Final texts of the terms of the current unit.
+    terms: String,
+    queue: Vec<Pending>,
+}
+
+#[derive(Clone, Debug)]
+struct Part {
+    from: usize,
+    to: usize,
+    text: Range<usize>,
+    too_long: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    text: (usize, usize),
+    from: usize,
+    to: usize,
+    position: usize,
+}
+
+impl NewsTokenizer {
+    /// A tokenizer for `lang`, stemming when `stem` is true.
+    pub(crate) fn new(lang: Lang, stem: bool) -> NewsTokenizer {
+        NewsTokenizer {
+            lang,
+            stemmer: stem.then(|| Stemmer::new(lang)),
+            buffers: Buffers::default(),
+        }
+    }
+}
+
+/// A clone starts with empty buffers and an empty stem cache: tantivy clones an analyzer for
+/// each indexing thread and each query, and a cold cache costs less than copying a warm one.
+impl Clone for NewsTokenizer {
+    fn clone(&self) -> NewsTokenizer {
+        NewsTokenizer::new(self.lang, self.stemmer.is_some())
+    }
+}
+
+impl Tokenizer for NewsTokenizer {
+    type TokenStream<'a> = NewsTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsTokenStream<'a> {
+        self.buffers.queue.clear();
+        NewsTokenStream {
+            text,
+            cursor: 0,
+            next_position: 0,
+            next: 0,
+            lang: self.lang,
+            style: match self.lang {
+                Lang::French => NumberStyle::French,
+                Lang::English => NumberStyle::English,
+            },
+            stemmer: self.stemmer.as_mut(),
+            b: &mut self.buffers,
+        }
+    }
+}
+
+/// The token stream of a [`NewsTokenizer`].
+pub struct NewsTokenStream<'a> {
+    text: &'a str,
+    cursor: usize,
+    next_position: usize,
+    next: usize,
+    lang: Lang,
+    style: NumberStyle,
+    stemmer: Option<&'a mut Stemmer>,
+    b: &'a mut Buffers,
+}
+
+impl TokenStream for NewsTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if let Some(p) = self.b.queue.get(self.next).copied() {
+                self.next += 1;
+                let token = &mut self.b.token;
+                token.text.clear();
+                token.text.push_str(&self.b.terms[p.text.0..p.text.1]);
+                token.offset_from = p.from;
+                token.offset_to = p.to;
+                token.position = p.position;
+                token.position_length = 1;
+                return true;
+            }
+            self.b.queue.clear();
+            self.b.terms.clear();
+            self.next = 0;
+            let end = next_unit(self.text, &mut self.cursor, self.style, &mut self.b.pieces);
+            let Some(end) = end else { return false };
+            self.unit(end.dangling_apostrophe);
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.b.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.b.token
+    }
+}
+
+impl NewsTokenStream<'_> {
+    /// Turns the pieces of one unit into queued terms.
+    fn unit(&mut self, dangling_apostrophe: bool) {
+        self.b.folded.clear();
+        self.b.parts.clear();
+        let text = self.text;
+        let n = self.b.pieces.len();
+        let mut part = Part { from: 0, to: 0, text: 0..0, too_long: false };
+        for i in 0..n {
+            let piece = self.b.pieces[i];
+            let at = self.b.folded.len();
+            match piece.joiner {
+                Joiner::Start => {
+                    part = Part { from: piece.start, to: piece.end, text: at..at, too_long: false };
+                }
+                Joiner::Hyphen => {
+                    self.b.parts.push(part.clone());
+                    part = Part { from: piece.start, to: piece.end, text: at..at, too_long: false };
+                }
+                Joiner::AcronymDot | Joiner::Thousands => {}
+                Joiner::Decimal => self.b.folded.push('.'),
+                Joiner::Apostrophe => {
+                    let word = &self.b.folded[part.text.start..];
+                    let elided = self.b.parts.is_empty() && is_elision(self.lang, word);
+                    if elided {
+                        // `l’ASEAN` is `ASEAN`; the term keeps the whole span.
+                        self.b.folded.truncate(part.text.start);
+                    } else if is_lexicalized(word) || self.lang == Lang::English {
+                        // aujourd’hui, and English don’t, O’Brien: one word, no apostrophe
+                        if is_possessive(text, &self.b.pieces, i) {
+                            continue;
+                        }
+                    } else if is_possessive(text, &self.b.pieces, i) {
+                        continue;
+                    } else {
+                        // an apostrophe inside a word we do not know: two words
+                        self.b.parts.push(part.clone());
+                        self.compound();
+                        self.b.parts.clear();
+                        let at = self.b.folded.len();
+                        part = Part { from: piece.start, to: piece.end, text: at..at, too_long: false };
+                    }
+                }
+            }
+            let b = &mut *self.b;
+            let budget = MAX_TERM_BYTES.saturating_sub(b.folded.len() - part.text.start);
+            if !fold_into(&text[piece.start..piece.end], &mut b.folded, budget) {
+                part.too_long = true;
+                b.folded.truncate(part.text.start);
+            }
+            part.text.end = b.folded.len();
+            part.to = piece.end;
+        }
+        let lone_elision = dangling_apostrophe
+            && n == 1
+            && is_elision(self.lang, &self.b.folded[part.text.clone()]);
+        if !lone_elision {
+            self.b.parts.push(part);
+        }
+        self.compound();
+    }
+
+    /// Queues the terms of the parts of one hyphenated compound (or single word).
+    fn compound(&mut self) {
+        let b = &mut *self.b;
+        // the euphonic t of inversions is no term: a-t-il, va-t-on
+        let mut euphonic = false;
+        let mut i = 1;
+        while i + 1 < b.parts.len() {
+            let next = &b.folded[b.parts[i + 1].text.clone()];
+            if &b.folded[b.parts[i].text.clone()] == "t" && is_inversion_pronoun(next) {
+                b.parts.remove(i);
+                euphonic = true;
+            }
+            i += 1;
+        }
+        b.parts.retain(|p| !p.too_long && !p.text.is_empty());
+        let count = b.parts.len();
+        if count == 0 {
+            return;
+        }
+        let joined = count >= 2
+            && count <= MAX_JOINED_PARTS
+            && !euphonic
+            && !is_clitic(&b.folded[b.parts[count - 1].text.clone()])
+            && b.parts.iter().any(|p| b.folded[p.text.clone()].bytes().any(|c| c.is_ascii_alphabetic()))
+            && b.parts.iter().map(|p| p.text.len()).sum::<usize>() <= MAX_TERM_BYTES;
+        for i in 0..count {
+            let position = self.next_position;
+            self.next_position += 1;
+            let p = self.b.parts[i].clone();
+            self.push_term(p.text.clone(), p.from, p.to, position);
+            if i == 0 && joined {
+                let b = &mut *self.b;
+                let start = b.folded.len();
+                for j in 0..count {
+                    let r = b.parts[j].text.clone();
+                    b.folded.extend_from_within(r);
+                }
+                let end = b.folded.len();
+                let to = b.parts[count - 1].to;
+                self.push_term(start..end, p.from, to, position);
+            }
+        }
+    }
+
+    /// Stems the folded text at `text` and queues the term.
+    fn push_term(&mut self, text: Range<usize>, from: usize, to: usize, position: usize) {
+        let b = &mut *self.b;
+        let word = &b.folded[text];
+        let start = b.terms.len();
+        match self.stemmer.as_deref_mut() {
+            Some(stemmer) if !keep_unstemmed(word) => b.terms.push_str(stemmer.stem(word)),
+            _ => b.terms.push_str(word),
+        }
+        if b.terms.len() == start {
+            return;
+        }
+        b.queue.push(Pending { text: (start, b.terms.len()), from, to, position });
+    }
+}
+
+/// Whether the piece `i`, after an apostrophe, is the `s` of an English possessive
+/// (`ASEAN’s`) that ends its unit.
+fn is_possessive(text: &str, pieces: &[Piece], i: usize) -> bool {
+    let p = pieces[i];
+    matches!(&text[p.start..p.end], "s" | "S")
+        && pieces.get(i + 1).is_none_or(|next| next.joiner != Joiner::Apostrophe)
+}
+
+/// Words the stemmer must not touch: numbers and words with digits (`1er`, `6e`, `covid19`,
+/// `3.5`) and roman ordinals of centuries (`XXIe`, `IIIe`).
+fn keep_unstemmed(word: &str) -> bool {
+    word.bytes().any(|b| b.is_ascii_digit()) || is_roman_ordinal(word)
+}
+
+/// `xxie`, `xixe`, `iiie`, `ive`, `xe`: a roman number up to 39 written with i, v, x, then an
+/// ordinal ending. `ve`, `vie` and `ie` are left out: they are French words too.
+fn is_roman_ordinal(word: &str) -> bool {
+    let split = word.bytes().take_while(|b| matches!(b, b'i' | b'v' | b'x')).count();
+    let (roman, suffix) = word.split_at(split);
+    if !matches!(suffix, "e" | "er" | "ere" | "eme" | "es" | "emes") {
+        return false;
+    }
+    if matches!(roman, "" | "i" | "v" | "vi") {
+        return false;
+    }
+    let (tens, units) = roman.split_at(roman.bytes().take_while(|&b| b == b'x').count());
+    tens.len() <= 3 && matches!(units, "" | "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix")
+}
