@@ -15,7 +15,17 @@ pub(crate) fn is_elision(lang: Lang, word: &str) -> bool {
     match lang {
         Lang::French => matches!(
             word,
-            "l" | "d" | "j" | "m" | "n" | "s" | "t" | "c" | "qu" | "jusqu" | "lorsqu" | "puisqu"
+            "l" | "d"
+                | "j"
+                | "m"
+                | "n"
+                | "s"
+                | "t"
+                | "c"
+                | "qu"
+                | "jusqu"
+                | "lorsqu"
+                | "puisqu"
                 | "quoiqu"
         ),
         Lang::English => matches!(word, "l" | "d"),

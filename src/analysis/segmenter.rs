@@ -46,6 +46,8 @@ pub(crate) struct Piece {
     pub start: usize,
     pub end: usize,
     pub joiner: Joiner,
+    /// [`LETTER`], [`DIGIT`], [`UPPER`], [`NON_ASCII`]: what the piece holds.
+    pub flags: u8,
 }
 
 /// How digits are grouped and which mark is decimal.
@@ -85,7 +87,12 @@ pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    c.is_alphanumeric() || is_combining_mark(c) || is_invisible(c)
+    if ('\u{C0}'..='\u{24F}').contains(&c) {
+        // Latin-1 and Latin Extended-A/B: all letters but × and ÷
+        return c != '×' && c != '÷';
+    }
+    // U+02BC ʼ is a letter for Unicode, an apostrophe for us
+    (c.is_alphanumeric() && c != 'ʼ') || is_combining_mark(c) || is_invisible(c)
 }
 
 #[inline]
@@ -93,25 +100,59 @@ fn char_at(text: &str, pos: usize) -> Option<char> {
     text.get(pos..).and_then(|s| s.chars().next())
 }
 
-/// The end of the run of word characters starting at `pos`.
+/// [`Piece::flags`]: the piece has an ASCII letter.
+pub(crate) const LETTER: u8 = 1;
+/// [`Piece::flags`]: the piece has an ASCII digit.
+pub(crate) const DIGIT: u8 = 2;
+/// [`Piece::flags`]: the piece has an ASCII uppercase letter.
+pub(crate) const UPPER: u8 = 4;
+/// [`Piece::flags`]: the piece has a non-ASCII character.
+pub(crate) const NON_ASCII: u8 = 8;
+
+/// The [`Piece::flags`] of each ASCII byte; 0 for the bytes that end a piece.
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_uppercase() {
+            LETTER | UPPER
+        } else if c.is_ascii_lowercase() {
+            LETTER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The end of the run of word characters starting at `pos`, and its flags.
 #[inline]
-fn piece_end(text: &str, mut pos: usize) -> usize {
+fn piece_end(text: &str, mut pos: usize) -> (usize, u8) {
     let bytes = text.as_bytes();
-    while pos < bytes.len() {
-        let b = bytes[pos];
+    let mut flags = 0;
+    while let Some(&b) = bytes.get(pos) {
         if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                pos += 1;
-                continue;
+            let class = ASCII_CLASS[b as usize];
+            if class == 0 {
+                break;
             }
-            break;
+            flags |= class;
+            pos += 1;
+            continue;
         }
         match char_at(text, pos) {
-            Some(c) if is_word_char(c) => pos += c.len_utf8(),
+            Some(c) if is_word_char(c) => {
+                flags |= NON_ASCII;
+                pos += c.len_utf8();
+            }
             _ => break,
         }
     }
-    pos
+    (pos, flags)
 }
 
 /// Whether `text[pos..]` starts with exactly `n` ASCII digits followed by no word character.
@@ -121,10 +162,6 @@ fn exactly_digits(text: &str, pos: usize, n: usize) -> bool {
         return false;
     }
     !matches!(char_at(text, pos + n), Some(c) if is_word_char(c))
-}
-
-fn all_ascii_digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_single_letter(s: &str) -> bool {
@@ -151,7 +188,7 @@ pub(crate) fn next_unit(
         }
         let b = bytes[pos];
         if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
+            if ASCII_CLASS[b as usize] != 0 {
                 break;
             }
             pos += 1;
@@ -169,13 +206,21 @@ pub(crate) fn next_unit(
     let mut end = UnitEnd::default();
     loop {
         let start = pos;
-        pos = piece_end(text, pos);
-        pieces.push(Piece { start, end: pos, joiner });
+        let flags;
+        (pos, flags) = piece_end(text, pos);
+        pieces.push(Piece { start, end: pos, joiner, flags });
         let piece = &text[start..pos];
-        let digits = all_ascii_digits(piece);
+        let digits = flags == DIGIT;
         all_digits &= digits;
         if pieces.len() >= MAX_PIECES {
             break;
+        }
+        match bytes.get(pos) {
+            None => break,
+            // fast track: what ends most words cannot join anything
+            Some(&b) if b < 0x80 && !matches!(b, b'\'' | b'-' | b'.' | b',' | b' ') => break,
+            Some(&b' ') if !digits => break,
+            _ => {}
         }
         let Some(c) = char_at(text, pos) else { break };
         let after = pos + c.len_utf8();
@@ -198,7 +243,7 @@ pub(crate) fn next_unit(
         } else if c == '.'
             && is_single_letter(piece)
             && matches!(next, Some(n) if n.is_alphabetic())
-            && is_single_letter(&text[after..piece_end(text, after)])
+            && is_single_letter(&text[after..piece_end(text, after).0])
         {
             Joiner::AcronymDot
         } else if c == ',' && digits && next_is_digit && !seen_decimal {
@@ -207,7 +252,9 @@ pub(crate) fn next_unit(
                     seen_decimal = true;
                     Joiner::Decimal
                 }
-                NumberStyle::English if all_digits && group_ok && exactly_digits(text, after, 3) => {
+                NumberStyle::English
+                    if all_digits && group_ok && exactly_digits(text, after, 3) =>
+                {
                     Joiner::Thousands
                 }
                 NumberStyle::English => break,
@@ -254,30 +301,85 @@ mod tests {
         };
     }
 
-    case!(plain_words, French, "le  chat, noir.", vec![
-        vec![("le", Start)], vec![("chat", Start)], vec![("noir", Start)]
-    ]);
+    case!(
+        plain_words,
+        French,
+        "le  chat, noir.",
+        vec![vec![("le", Start)], vec![("chat", Start)], vec![("noir", Start)]]
+    );
     case!(elision_curly, French, "l’ASEAN", vec![vec![("l", Start), ("ASEAN", Apostrophe)]]);
-    case!(dangling_apostrophe_ends_unit, French, "l' OMS", vec![vec![("l", Start)], vec![("OMS", Start)]]);
-    case!(hyphen_compound, French, "Saint-Étienne", vec![vec![("Saint", Start), ("Étienne", Hyphen)]]);
-    case!(trailing_hyphen_separates, French, "sud- est", vec![vec![("sud", Start)], vec![("est", Start)]]);
-    case!(acronym_dots, French, "O.N.U. à", vec![
-        vec![("O", Start), ("N", AcronymDot), ("U", AcronymDot)], vec![("à", Start)]
-    ]);
-    case!(abbreviation_dot_is_not_acronym, French, "M. Dupont", vec![vec![("M", Start)], vec![("Dupont", Start)]]);
+    case!(
+        dangling_apostrophe_ends_unit,
+        French,
+        "l' OMS",
+        vec![vec![("l", Start)], vec![("OMS", Start)]]
+    );
+    case!(
+        hyphen_compound,
+        French,
+        "Saint-Étienne",
+        vec![vec![("Saint", Start), ("Étienne", Hyphen)]]
+    );
+    case!(
+        trailing_hyphen_separates,
+        French,
+        "sud- est",
+        vec![vec![("sud", Start)], vec![("est", Start)]]
+    );
+    case!(
+        acronym_dots,
+        French,
+        "O.N.U. à",
+        vec![vec![("O", Start), ("N", AcronymDot), ("U", AcronymDot)], vec![("à", Start)]]
+    );
+    case!(
+        abbreviation_dot_is_not_acronym,
+        French,
+        "M. Dupont",
+        vec![vec![("M", Start)], vec![("Dupont", Start)]]
+    );
     case!(french_decimal_comma, French, "3,5 %", vec![vec![("3", Start), ("5", Decimal)]]);
-    case!(french_thousands_nbsp, French, "2\u{a0}500\u{202f}000 euros", vec![
-        vec![("2", Start), ("500", Thousands), ("000", Thousands)], vec![("euros", Start)]
-    ]);
-    case!(year_then_number_not_joined, French, "en 2016 500 morts", vec![
-        vec![("en", Start)], vec![("2016", Start)], vec![("500", Start)], vec![("morts", Start)]
-    ]);
-    case!(english_thousands_comma, English, "2,500,000.5", vec![
-        vec![("2", Start), ("500", Thousands), ("000", Thousands), ("5", Decimal)]
-    ]);
-    case!(english_list_comma_separates, English, "1,2", vec![vec![("1", Start)], vec![("2", Start)]]);
-    case!(nfd_marks_stay_in_word, French, "e\u{301}le\u{300}ve", vec![vec![("e\u{301}le\u{300}ve", Start)]]);
-    case!(soft_hyphen_inside_word, French, "inter\u{ad}national", vec![vec![("inter\u{ad}national", Start)]]);
+    case!(
+        french_thousands_nbsp,
+        French,
+        "2\u{a0}500\u{202f}000 euros",
+        vec![vec![("2", Start), ("500", Thousands), ("000", Thousands)], vec![("euros", Start)]]
+    );
+    case!(
+        year_then_number_not_joined,
+        French,
+        "en 2016 500 morts",
+        vec![
+            vec![("en", Start)],
+            vec![("2016", Start)],
+            vec![("500", Start)],
+            vec![("morts", Start)]
+        ]
+    );
+    case!(
+        english_thousands_comma,
+        English,
+        "2,500,000.5",
+        vec![vec![("2", Start), ("500", Thousands), ("000", Thousands), ("5", Decimal)]]
+    );
+    case!(
+        english_list_comma_separates,
+        English,
+        "1,2",
+        vec![vec![("1", Start)], vec![("2", Start)]]
+    );
+    case!(
+        nfd_marks_stay_in_word,
+        French,
+        "e\u{301}le\u{300}ve",
+        vec![vec![("e\u{301}le\u{300}ve", Start)]]
+    );
+    case!(
+        soft_hyphen_inside_word,
+        French,
+        "inter\u{ad}national",
+        vec![vec![("inter\u{ad}national", Start)]]
+    );
     case!(nbsp_separates_words, French, "«\u{a0}Paris\u{a0}»", vec![vec![("Paris", Start)]]);
     case!(emoji_separate, French, "a👍🏽b", vec![vec![("a", Start)], vec![("b", Start)]]);
 }

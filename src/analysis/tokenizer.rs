@@ -13,7 +13,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::elision::{is_clitic, is_elision, is_inversion_pronoun, is_lexicalized};
 use super::fold::fold_into;
-use super::segmenter::{next_unit, Joiner, NumberStyle, Piece};
+use super::segmenter::{next_unit, Joiner, NumberStyle, Piece, DIGIT, NON_ASCII, UPPER};
 use super::stem::Stemmer;
 use super::Lang;
 
@@ -131,6 +131,13 @@ impl TokenStream for NewsTokenStream<'_> {
             self.next = 0;
             let end = next_unit(self.text, &mut self.cursor, self.style, &mut self.b.pieces);
             let Some(end) = end else { return false };
+            if self.b.pieces.len() == 1 && !end.dangling_apostrophe {
+                // fast track for a plain word: fold and stem straight into the token
+                if self.single_word() {
+                    return true;
+                }
+                continue;
+            }
             self.unit(end.dangling_apostrophe);
         }
     }
@@ -145,6 +152,44 @@ impl TokenStream for NewsTokenStream<'_> {
 }
 
 impl NewsTokenStream<'_> {
+    /// Sets the token to the one term of a unit of one piece; false when it has none.
+    #[inline]
+    fn single_word(&mut self) -> bool {
+        let piece = self.b.pieces[0];
+        let b = &mut *self.b;
+        b.folded.clear();
+        let word = &self.text[piece.start..piece.end];
+        if piece.flags & NON_ASCII == 0 {
+            // fast track for ascii.
+            if word.len() > MAX_TERM_BYTES {
+                return false;
+            }
+            b.folded.push_str(word);
+            if piece.flags & UPPER != 0 {
+                b.folded.make_ascii_lowercase();
+            }
+        } else if !fold_into(word, &mut b.folded, MAX_TERM_BYTES) || b.folded.is_empty() {
+            return false;
+        }
+        let token = &mut b.token;
+        token.text.clear();
+        let plain = piece.flags & (DIGIT | NON_ASCII) == 0;
+        match self.stemmer.as_deref_mut() {
+            Some(stemmer)
+                if !(if plain { is_roman(&b.folded) } else { keep_unstemmed(&b.folded) }) =>
+            {
+                token.text.push_str(stemmer.stem(&b.folded))
+            }
+            _ => token.text.push_str(&b.folded),
+        }
+        token.offset_from = piece.start;
+        token.offset_to = piece.end;
+        token.position = self.next_position;
+        token.position_length = 1;
+        self.next_position += 1;
+        true
+    }
+
     /// Turns the pieces of one unit into queued terms.
     fn unit(&mut self, dangling_apostrophe: bool) {
         self.b.folded.clear();
@@ -184,7 +229,12 @@ impl NewsTokenStream<'_> {
                         self.compound();
                         self.b.parts.clear();
                         let at = self.b.folded.len();
-                        part = Part { from: piece.start, to: piece.end, text: at..at, too_long: false };
+                        part = Part {
+                            from: piece.start,
+                            to: piece.end,
+                            text: at..at,
+                            too_long: false,
+                        };
                     }
                 }
             }
@@ -229,7 +279,9 @@ impl NewsTokenStream<'_> {
             && count <= MAX_JOINED_PARTS
             && !euphonic
             && !is_clitic(&b.folded[b.parts[count - 1].text.clone()])
-            && b.parts.iter().any(|p| b.folded[p.text.clone()].bytes().any(|c| c.is_ascii_alphabetic()))
+            && b.parts
+                .iter()
+                .any(|p| b.folded[p.text.clone()].bytes().any(|c| c.is_ascii_alphabetic()))
             && b.parts.iter().map(|p| p.text.len()).sum::<usize>() <= MAX_TERM_BYTES;
         for i in 0..count {
             let position = self.next_position;
@@ -276,8 +328,15 @@ fn is_possessive(text: &str, pieces: &[Piece], i: usize) -> bool {
 
 /// Words the stemmer must not touch: numbers and words with digits (`1er`, `6e`, `covid19`,
 /// `3.5`) and roman ordinals of centuries (`XXIe`, `IIIe`).
+#[inline]
 fn keep_unstemmed(word: &str) -> bool {
-    word.bytes().any(|b| b.is_ascii_digit()) || is_roman_ordinal(word)
+    word.bytes().any(|b| b.is_ascii_digit()) || is_roman(word)
+}
+
+/// [`is_roman_ordinal`] behind a cheap first test.
+#[inline]
+fn is_roman(word: &str) -> bool {
+    matches!(word.as_bytes().first(), Some(b'i' | b'v' | b'x')) && is_roman_ordinal(word)
 }
 
 /// `xxie`, `xixe`, `iiie`, `ive`, `xe`: a roman number up to 39 written with i, v, x, then an
@@ -292,5 +351,6 @@ fn is_roman_ordinal(word: &str) -> bool {
         return false;
     }
     let (tens, units) = roman.split_at(roman.bytes().take_while(|&b| b == b'x').count());
-    tens.len() <= 3 && matches!(units, "" | "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix")
+    tens.len() <= 3
+        && matches!(units, "" | "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix")
 }
