@@ -381,3 +381,23 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn warm_word_cache_gives_the_same_tokens_as_a_cold_one() {
+    let text = "Le Monde : l’Élysée, le monde, LE MONDE, l' OMS, OMS, COVID-19, covid, \u{AD}\u{AD} 3,5 3,5";
+    for lang in Lang::ALL {
+        let mut a = analyzer(lang);
+        let collect = |a: &mut tantivy::tokenizer::TextAnalyzer| {
+            let mut s = a.token_stream(text);
+            let mut out = Vec::new();
+            while let Some(t) = s.next() {
+                out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+            out
+        };
+        let cold = collect(&mut a);
+        let warm = collect(&mut a);
+        assert_eq!(cold, warm, "{lang}");
+        assert_eq!(cold, tokens(lang, text), "{lang}");
+    }
+}

@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::elision::{is_clitic, is_elision, is_inversion_pronoun, is_lexicalized};
@@ -20,6 +21,11 @@ use super::Lang;
 /// The longest term, in bytes after folding. Longer words (URL fragments, base64, a 1 MB
 /// run of letters) are dropped: nobody searches for them and they bloat the term dictionary.
 pub const MAX_TERM_BYTES: usize = 64;
+
+/// Words up to this many bytes go through the word cache.
+const CACHED_WORD_BYTES: usize = 24;
+/// The word cache is emptied when it holds this many words (about 6 MB).
+const WORD_CACHE_CAPACITY: usize = 100_000;
 
 /// The most parts of a hyphenated compound that are also indexed as one joined word.
 const MAX_JOINED_PARTS: usize = 4;
@@ -42,6 +48,9 @@ struct Buffers {
     /// Final texts of the terms of the current unit.
     terms: String,
     queue: Vec<Pending>,
+    /// The term of each plain word seen (`""` when it has none), so that a word met again
+    /// costs one hash lookup: news repeat their words.
+    words: FxHashMap<Box<str>, Box<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -157,6 +166,49 @@ impl NewsTokenStream<'_> {
     fn single_word(&mut self) -> bool {
         let piece = self.b.pieces[0];
         let b = &mut *self.b;
+        let word = &self.text[piece.start..piece.end];
+        let cacheable = word.len() <= CACHED_WORD_BYTES;
+        if cacheable {
+            if let Some(term) = b.words.get(word) {
+                if term.is_empty() {
+                    return false;
+                }
+                b.token.text.clear();
+                b.token.text.push_str(term);
+                return self.emit_single(piece);
+            }
+        }
+        let found = self.single_word_uncached(piece);
+        if cacheable {
+            let b = &mut *self.b;
+            if b.words.len() >= WORD_CACHE_CAPACITY {
+                b.words.clear();
+            }
+            let term = if found { b.token.text.as_str() } else { "" };
+            b.words.insert(word.into(), term.into());
+        }
+        if found {
+            self.emit_single(piece)
+        } else {
+            false
+        }
+    }
+
+    /// Sets the token's position and offsets to those of `piece`.
+    #[inline]
+    fn emit_single(&mut self, piece: Piece) -> bool {
+        let token = &mut self.b.token;
+        token.offset_from = piece.start;
+        token.offset_to = piece.end;
+        token.position = self.next_position;
+        token.position_length = 1;
+        self.next_position += 1;
+        true
+    }
+
+    /// Sets the token's text to the term of a plain word; false when it has none.
+    fn single_word_uncached(&mut self, piece: Piece) -> bool {
+        let b = &mut *self.b;
         b.folded.clear();
         let word = &self.text[piece.start..piece.end];
         if piece.flags & NON_ASCII == 0 {
@@ -182,11 +234,6 @@ impl NewsTokenStream<'_> {
             }
             _ => token.text.push_str(&b.folded),
         }
-        token.offset_from = piece.start;
-        token.offset_to = piece.end;
-        token.position = self.next_position;
-        token.position_length = 1;
-        self.next_position += 1;
         true
     }
 
@@ -275,8 +322,7 @@ impl NewsTokenStream<'_> {
         if count == 0 {
             return;
         }
-        let joined = count >= 2
-            && count <= MAX_JOINED_PARTS
+        let joined = (2..=MAX_JOINED_PARTS).contains(&count)
             && !euphonic
             && !is_clitic(&b.folded[b.parts[count - 1].text.clone()])
             && b.parts
