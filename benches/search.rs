@@ -1,0 +1,387 @@
+//! Indexing throughput and query latency: depeche against tantivy 0.27's stock French chain.
+//!
+//! `cargo bench --bench search` runs
+//!
+//! 1. criterion's indexing benches: the bundled corpus (1,291 French Wikinews articles) into a
+//!    RAM [`NewsIndex`] (the whole schema, stored fields included) and into a RAM index with one
+//!    stored text field holding title + body analyzed by the stock chain (`SimpleTokenizer` →
+//!    `RemoveLongFilter::limit(40)` → `LowerCaser` → `AsciiFoldingFilter` →
+//!    `Stemmer::new(Language::French)`), on 1 and 2 indexing threads; then a summary table
+//!    (best of 3 runs, docs/s, MB/s of title + lead + body text, ratio);
+//! 2. query latency: a 100,000-article index generated from the bundled articles (paragraphs
+//!    and dates resampled with a fixed seed) for each engine, then p50/p99 of each query kind
+//!    over repeated runs, printed as a table. depeche is timed through its full search API
+//!    (count + 10 hits + snippets); the stock index through `QueryParser` + `Count` + `TopDocs`
+//!    (10) + loading the 10 stored documents.
+//!
+//! Set `DEPECHE_BENCH_DOCS` to change the size of the generated index.
+
+use std::hint::black_box;
+use std::ops::Bound;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
+use depeche::index::{Article, IndexOptions, NewsIndex};
+use depeche::search::SearchRequest;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery};
+use tantivy::schema::{DateOptions, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
+
+/// The bundled French Wikinews corpus (CC BY 2.5, see data/README.md).
+const CORPUS: &str = include_str!("../data/fr_news.jsonl");
+const BUDGET: usize = 200_000_000;
+
+fn articles() -> Vec<Article> {
+    CORPUS.lines().map(|l| serde_json::from_str(l).expect("bundled corpus is JSONL")).collect()
+}
+
+fn text_bytes(articles: &[Article]) -> u64 {
+    articles.iter().map(|a| (a.title.len() + a.lead.len() + a.body.len()) as u64).sum()
+}
+
+fn stock_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::French))
+        .build()
+}
+
+struct Stock {
+    index: Index,
+    text: tantivy::schema::Field,
+    date: Option<tantivy::schema::Field>,
+}
+
+/// The stock index: one stored text field (title + body); with `date`, also an indexed, fast
+/// date field for the filtered query.
+fn stock_index(with_date: bool) -> Stock {
+    let mut b = Schema::builder();
+    let opts = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("stock_fr")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let text = b.add_text_field("text", opts);
+    let date = with_date
+        .then(|| b.add_date_field("date", DateOptions::default().set_indexed().set_fast()));
+    let index = Index::create_in_ram(b.build());
+    index.tokenizers().register("stock_fr", stock_analyzer());
+    Stock { index, text, date }
+}
+
+fn index_stock(stock: &Stock, articles: &[Article], threads: usize) {
+    let mut writer: IndexWriter =
+        stock.index.writer_with_num_threads(threads, BUDGET).expect("writer");
+    for a in articles {
+        let mut d = TantivyDocument::default();
+        d.add_text(stock.text, format!("{}\n{}\n{}", a.title, a.lead, a.body));
+        if let (Some(field), Some(date)) = (stock.date, a.date.as_deref()) {
+            if let Ok(t) = depeche::index::parse_date(date) {
+                d.add_date(field, DateTime::from_timestamp_secs(t.unix_timestamp()));
+            }
+        }
+        writer.add_document(d).expect("add");
+    }
+    writer.commit().expect("commit");
+}
+
+fn index_depeche(articles: &[Article], threads: usize) -> NewsIndex {
+    let index = NewsIndex::create_in_ram_with(IndexOptions { memory_budget: BUDGET, threads })
+        .expect("index");
+    for a in articles {
+        index.add(a).expect("add");
+    }
+    index.commit().expect("commit");
+    index
+}
+
+fn bench_indexing(c: &mut Criterion) {
+    let articles = articles();
+    let bytes = text_bytes(&articles);
+    let mut group = c.benchmark_group("indexing");
+    group.throughput(Throughput::Bytes(bytes));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(8));
+    for threads in [1, 2] {
+        group.bench_with_input(BenchmarkId::new("depeche", threads), &threads, |b, &t| {
+            b.iter(|| {
+                let index = index_depeche(&articles, t);
+                assert_eq!(index.num_articles(), articles.len() as u64);
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("stock", threads), &threads, |b, &t| {
+            b.iter(|| {
+                let stock = stock_index(false);
+                index_stock(&stock, &articles, t);
+                black_box(&stock.index);
+            })
+        });
+    }
+    group.finish();
+}
+
+fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn indexing_summary() {
+    let articles = articles();
+    let bytes = text_bytes(&articles) as f64;
+    println!(
+        "\nindexing the bundled corpus: {} articles, {:.2} MB of text (best of 3)",
+        articles.len(),
+        bytes / 1e6
+    );
+    println!("| threads | depeche docs/s | depeche MB/s | stock docs/s | stock MB/s | ratio |");
+    println!("|---|---|---|---|---|---|");
+    for threads in [1, 2] {
+        let d = best_of(3, || {
+            black_box(index_depeche(&articles, threads));
+        });
+        let s = best_of(3, || {
+            let stock = stock_index(false);
+            index_stock(&stock, &articles, threads);
+        });
+        let n = articles.len() as f64;
+        println!(
+            "| {threads} | {:.0} | {:.1} | {:.0} | {:.1} | {:.2}x |",
+            n / d.as_secs_f64(),
+            bytes / 1e6 / d.as_secs_f64(),
+            n / s.as_secs_f64(),
+            bytes / 1e6 / s.as_secs_f64(),
+            s.as_secs_f64() / d.as_secs_f64()
+        );
+    }
+}
+
+/// xorshift64*: a fixed-seed generator, so that every run builds the same index.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// `n` articles made of the bundled ones: a random title, 2 to 6 random paragraphs, a random
+/// date between 2012 and 2018.
+fn generated(n: usize) -> Vec<Article> {
+    let base = articles();
+    let paragraphs: Vec<&str> = base
+        .iter()
+        .flat_map(|a| a.body.split('\n'))
+        .map(str::trim)
+        .filter(|p| p.len() > 40)
+        .collect();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    (0..n)
+        .map(|i| {
+            let title = &base[rng.below(base.len())].title;
+            let k = 2 + rng.below(5);
+            let body: Vec<&str> = (0..k).map(|_| paragraphs[rng.below(paragraphs.len())]).collect();
+            let day = rng.below(7 * 365) as i64;
+            let date = time::Date::from_calendar_date(2012, time::Month::January, 1)
+                .expect("date")
+                .checked_add(time::Duration::days(day))
+                .expect("date");
+            Article {
+                id: format!("gen-{i}"),
+                title: title.clone(),
+                body: body.join("\n\n"),
+                date: Some(date.to_string()),
+                lang: Some(depeche::Lang::French),
+                source: Some("generated".into()),
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+const QUERIES: [(&str, &str); 6] = [
+    ("term", "gouvernement"),
+    ("two terms", "transformation numérique"),
+    ("phrase", "\"premier ministre\""),
+    ("phrase + stop word", "\"ministère de la culture\""),
+    ("prefix", "numéri*"),
+    ("filtered", "élections"),
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn time_runs(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, Duration, usize) {
+    let mut total = 0;
+    for _ in 0..5 {
+        total = f();
+    }
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99), total)
+}
+
+fn stock_query(stock: &Stock, kind: &str, q: &str) -> Box<dyn Query> {
+    let parser = QueryParser::for_index(&stock.index, vec![stock.text]);
+    match kind {
+        "prefix" => {
+            // The stock chain stems the prefix too: "numéri" → its stem, as a prefix.
+            let mut a = stock_analyzer();
+            let mut s = a.token_stream("numéri");
+            let stem = s.next().map(|t| t.text.clone()).unwrap_or_default();
+            Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(stock.text, &stem), 0, true))
+        }
+        "filtered" => {
+            let date = stock.date.expect("date field");
+            let day = |s: &str| {
+                Term::from_field_date_for_search(
+                    date,
+                    DateTime::from_timestamp_secs(
+                        depeche::index::parse_date(s).expect("date").unix_timestamp(),
+                    ),
+                )
+            };
+            let range = RangeQuery::new(
+                Bound::Included(day("2016-01-01")),
+                Bound::Excluded(day("2017-01-01")),
+            );
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, parser.parse_query(q).expect("query")),
+                (Occur::Must, Box::new(range)),
+            ]))
+        }
+        _ => parser.parse_query(q).expect("query"),
+    }
+}
+
+fn analyzer_speeds() {
+    let text: String = articles()
+        .iter()
+        .map(|a| format!("{}\n{}\n", a.title, a.body))
+        .collect();
+    for (name, mut a) in [
+        ("depeche fr", depeche::analyzer(depeche::Lang::French)),
+        ("depeche exact", depeche::analysis::exact_analyzer()),
+        ("stock fr", stock_analyzer()),
+    ] {
+        let d = best_of(5, || {
+            let mut s = a.token_stream(&text);
+            let mut n = 0;
+            while s.advance() {
+                n += 1;
+            }
+            black_box(n);
+        });
+        println!("  analyzer {name}: {:.1} MB/s", text.len() as f64 / 1e6 / d.as_secs_f64());
+    }
+}
+
+fn latency() {
+    let n: usize =
+        std::env::var("DEPECHE_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let runs = 300;
+    let docs = generated(n);
+    let t = Instant::now();
+    let depeche = index_depeche(&docs, 2);
+    let dt = t.elapsed();
+    let t = Instant::now();
+    let stock = stock_index(true);
+    index_stock(&stock, &docs, 2);
+    let st = t.elapsed();
+    println!(
+        "\nquery latency on {n} generated articles ({:.0} MB of text; indexed in {:.1} s by depeche, {:.1} s by stock, 2 threads), {runs} runs each",
+        text_bytes(&docs) as f64 / 1e6,
+        dt.as_secs_f64(),
+        st.as_secs_f64()
+    );
+    drop(docs);
+    let reader = stock.index.reader().expect("reader");
+    let searcher = reader.searcher();
+    println!("| query | depeche p50 | depeche p99 | depeche total | stock p50 | stock p99 | stock total |");
+    println!("|---|---|---|---|---|---|---|");
+    for (kind, q) in QUERIES {
+        let mut req = SearchRequest::new(q);
+        if kind == "filtered" {
+            req = req.since("2016-01-01").until("2016-12-31");
+        }
+        let (dp50, dp99, dtotal) = time_runs(runs, || depeche.search(&req).expect("search").total);
+        if std::env::var("DEPECHE_BENCH_PROFILE").is_ok() {
+            let nosnip = req.clone().snippets(false);
+            let (a, _, _) = time_runs(runs, || depeche.search(&nosnip).expect("search").total);
+            let parsed = depeche::query::parse(q);
+            let mut qb = depeche::query::QueryBuilder::new(depeche.schema());
+            let (b, _, _) = time_runs(runs, || {
+                black_box(qb.build(&parsed, None, None));
+                0
+            });
+            let built = qb.build(&parsed, None, None);
+            let searcher = depeche.searcher();
+            let (c, _, _) = time_runs(runs, || searcher.search(&built.any, &Count).expect("count"));
+            println!("  profile {kind}: no snippets p50 {a:?}, build {b:?}, count(any) {c:?}");
+        }
+        let query = stock_query(&stock, kind, q);
+        let (sp50, sp99, stotal) = time_runs(runs, || {
+            let (count, top) = searcher
+                .search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))
+                .expect("search");
+            for (_, addr) in top {
+                let d: TantivyDocument = searcher.doc(addr).expect("doc");
+                black_box(d);
+            }
+            count
+        });
+        let label = format!("{kind}: {q}");
+        println!(
+            "| {label} | {:.2} ms | {:.2} ms | {dtotal} | {:.2} ms | {:.2} ms | {stotal} |",
+            dp50.as_secs_f64() * 1e3,
+            dp99.as_secs_f64() * 1e3,
+            sp50.as_secs_f64() * 1e3,
+            sp99.as_secs_f64() * 1e3,
+        );
+    }
+}
+
+criterion_group!(benches, bench_indexing);
+
+fn main() {
+    if std::env::var("DEPECHE_BENCH_PROFILE").is_err() {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+        indexing_summary();
+    } else {
+        analyzer_speeds();
+    }
+    latency();
+}

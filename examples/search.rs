@@ -1,0 +1,368 @@
+//! Search French news from the command line.
+//!
+//! ```text
+//! cargo run --release --example search -- "transformation numérique"
+//! cargo run --release --example search -- [FLAGS] [QUERY...]
+//! ```
+//!
+//! On first run the bundled corpus (`data/fr_news.jsonl`, 1,291 French Wikinews articles, CC BY
+//! 2.5) is indexed into `target/depeche-example-index`; later runs reuse that index. A stale or
+//! partial index (another corpus, another analyzer, an interrupted build) is rebuilt.
+//!
+//! Flags:
+//!
+//! - `--index DIR`: use (or create, empty) the index in DIR instead of the bundled one
+//! - `--add FILE.jsonl`: import FILE into the index and print the import report; with no query,
+//!   only import
+//! - `--json`: one JSON object per hit
+//! - `--batch FILE`: one query per line; one JSON line per query:
+//!   `{"query": …, "total": …, "hits": [{"id": …, "score": …}, …]}`
+//! - `--limit N` (default 10), `--lang fr|en`, `--since DATE`, `--until DATE`
+//!   (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), `--sort relevance|newest|oldest`
+//!
+//! Errors (missing file, bad flag, bad date) print a message and exit with status 2 (usage)
+//! or 1 (anything else).
+
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use depeche::index::{NewsIndex, Progress};
+use depeche::search::{check_filter_date, SearchRequest, SearchResponse, Sort};
+use depeche::Lang;
+
+/// The bundled corpus.
+pub(crate) const BUNDLED: &[u8] = include_bytes!("../data/fr_news.jsonl");
+const STAMP: &str = "depeche-example.stamp";
+
+const USAGE: &str = "usage: search [--index DIR] [--add FILE.jsonl] [--json] [--batch FILE] \
+[--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] [QUERY...]";
+
+/// An error with its exit status.
+#[derive(Debug)]
+pub(crate) struct CliError {
+    pub(crate) message: String,
+    pub(crate) status: i32,
+}
+
+fn usage(message: impl Into<String>) -> CliError {
+    CliError { message: format!("{}\n{USAGE}", message.into()), status: 2 }
+}
+
+fn failure(message: impl Into<String>) -> CliError {
+    CliError { message: message.into(), status: 1 }
+}
+
+/// The parsed command line.
+#[derive(Debug, Default)]
+pub(crate) struct Options {
+    pub(crate) query: Option<String>,
+    pub(crate) index: Option<PathBuf>,
+    pub(crate) add: Vec<PathBuf>,
+    pub(crate) json: bool,
+    pub(crate) batch: Option<PathBuf>,
+    pub(crate) limit: usize,
+    pub(crate) lang: Option<Lang>,
+    pub(crate) since: Option<String>,
+    pub(crate) until: Option<String>,
+    pub(crate) sort: Sort,
+    pub(crate) help: bool,
+}
+
+pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
+    let mut o = Options { limit: 10, ..Default::default() };
+    let mut words: Vec<&str> = Vec::new();
+    let mut it = args.iter();
+    let mut flags_done = false;
+    while let Some(arg) = it.next() {
+        if flags_done || !arg.starts_with("--") {
+            words.push(arg);
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_string())),
+            None => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| -> Result<String, CliError> {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| usage(format!("{name} needs a value")))
+        };
+        match flag {
+            "--" => flags_done = true,
+            "--help" | "-h" => o.help = true,
+            "--json" => o.json = true,
+            "--index" => o.index = Some(PathBuf::from(value("--index")?)),
+            "--add" => o.add.push(PathBuf::from(value("--add")?)),
+            "--batch" => o.batch = Some(PathBuf::from(value("--batch")?)),
+            "--limit" => {
+                let v = value("--limit")?;
+                o.limit =
+                    v.parse().map_err(|_| usage(format!("--limit: {v:?} is not a number")))?;
+            }
+            "--lang" => {
+                let v = value("--lang")?;
+                o.lang = Some(v.parse().map_err(|e| usage(format!("--lang: {e}")))?);
+            }
+            "--since" | "--until" => {
+                let v = value(flag)?;
+                check_filter_date(&v).map_err(|e| usage(format!("{flag}: {e}")))?;
+                if flag == "--since" {
+                    o.since = Some(v);
+                } else {
+                    o.until = Some(v);
+                }
+            }
+            "--sort" => {
+                let v = value("--sort")?;
+                o.sort = v.parse().map_err(|e| usage(format!("--sort: {e}")))?;
+            }
+            other => return Err(usage(format!("unknown flag {other}"))),
+        }
+    }
+    if !words.is_empty() {
+        o.query = Some(words.join(" "));
+    }
+    if o.query.is_none() && o.batch.is_none() && o.add.is_empty() && !o.help {
+        return Err(usage("nothing to do: give a query, --batch FILE or --add FILE"));
+    }
+    Ok(o)
+}
+
+/// The default index directory.
+pub(crate) fn default_index_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("depeche-example-index")
+}
+
+/// Fingerprint of the corpus and of the analyzers' behaviour: an index built with another
+/// corpus or another analyzer is stale.
+fn fingerprint(corpus: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(corpus);
+    feed(env!("CARGO_PKG_VERSION").as_bytes());
+    let probe =
+        "L’Élysée a annoncé aujourd'hui la transformation numérique des COVID-19 élections; \
+                 The governments announced reforms.";
+    for mut a in [
+        depeche::analyzer(Lang::French),
+        depeche::analyzer(Lang::English),
+        depeche::analysis::exact_analyzer(),
+    ] {
+        let mut stream = a.token_stream(probe);
+        while let Some(t) = stream.next() {
+            feed(t.text.as_bytes());
+            feed(&t.position.to_le_bytes());
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Opens the index of `corpus` in `dir`, building it first when it is missing, stale or
+/// broken. Returns the index and whether it was (re)built.
+pub(crate) fn ensure_corpus_index(
+    dir: &Path,
+    corpus: &[u8],
+) -> Result<(NewsIndex, bool), CliError> {
+    let stamp = fingerprint(corpus);
+    let fresh = std::fs::read_to_string(dir.join(STAMP)).is_ok_and(|s| s.trim() == stamp);
+    if fresh {
+        if let Ok(index) = NewsIndex::open(dir) {
+            return Ok((index, false));
+        }
+    }
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| failure(format!("cannot create {}: {e}", parent.display())))?;
+    let name = dir.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let build = || -> depeche::Result<()> {
+        let index = NewsIndex::open_or_create(&tmp)?;
+        let report = index.import_jsonl(corpus, Some(corpus.len() as u64), Progress::Auto)?;
+        if !report.refused.is_empty() {
+            eprintln!("bundled corpus: {report}");
+        }
+        std::fs::write(tmp.join(STAMP), &stamp)?;
+        Ok(())
+    };
+    if std::io::stderr().is_terminal() {
+        eprintln!("indexing the bundled corpus into {} (first run)…", dir.display());
+    }
+    build().map_err(|e| {
+        let _ = std::fs::remove_dir_all(&tmp);
+        failure(format!("cannot build the index in {}: {e}", dir.display()))
+    })?;
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| {
+            failure(format!("cannot replace the stale index {}: {e}", dir.display()))
+        })?;
+    }
+    std::fs::rename(&tmp, dir)
+        .map_err(|e| failure(format!("cannot move the index to {}: {e}", dir.display())))?;
+    let index = NewsIndex::open(dir).map_err(|e| failure(format!("{e}")))?;
+    Ok((index, true))
+}
+
+fn request(o: &Options, query: &str) -> SearchRequest {
+    SearchRequest {
+        query: query.to_string(),
+        lang: o.lang,
+        since: o.since.clone(),
+        until: o.until.clone(),
+        sort: o.sort,
+        limit: o.limit,
+        ..Default::default()
+    }
+}
+
+fn bold(text: &str, ranges: &[std::ops::Range<usize>], color: bool) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at || r.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str("\x1b[1m");
+        out.push_str(&text[r.clone()]);
+        out.push_str("\x1b[0m");
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+fn print_human(
+    out: &mut dyn Write,
+    r: &SearchResponse,
+    offset: usize,
+    color: bool,
+) -> std::io::Result<()> {
+    for (i, hit) in r.hits.iter().enumerate() {
+        let title = if color { format!("\x1b[1m{}\x1b[0m", hit.title) } else { hit.title.clone() };
+        writeln!(out, "{}. {}", offset + i + 1, title)?;
+        let date = hit.date.as_deref().map_or("", |d| d.get(..10).unwrap_or(d));
+        writeln!(
+            out,
+            "   {} · {} · {} · score {:.3}",
+            date,
+            hit.source.as_deref().unwrap_or("-"),
+            hit.lang,
+            hit.score
+        )?;
+        if let Some(s) = &hit.snippet {
+            let text = bold(&s.text, &s.highlights, color).replace('\n', " ");
+            let pre = if s.start > 0 { "…" } else { "" };
+            writeln!(out, "   {pre}{text}…")?;
+        }
+        if let Some(url) = &hit.url {
+            writeln!(out, "   {url}")?;
+        }
+        writeln!(out)?;
+    }
+    let shown = if r.hits.is_empty() {
+        String::new()
+    } else {
+        format!(", showing {}-{}", offset + 1, offset + r.hits.len())
+    };
+    writeln!(
+        out,
+        "{} result{}{} in {:.1} ms",
+        r.total,
+        if r.total == 1 { "" } else { "s" },
+        shown,
+        r.took.as_secs_f64() * 1e3
+    )
+}
+
+/// Runs the command line `args` (without the program name), writing results to `out`.
+/// `color` turns on bold highlights (a terminal).
+pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(), CliError> {
+    let o = parse_args(args)?;
+    if o.help {
+        writeln!(out, "{USAGE}").map_err(|e| failure(e.to_string()))?;
+        return Ok(());
+    }
+    let io = |e: std::io::Error| failure(format!("cannot write output: {e}"));
+    let started = Instant::now();
+    // Check the input files before touching the index.
+    for f in o.add.iter().chain(o.batch.iter()) {
+        if !f.exists() {
+            return Err(failure(format!("{}: no such file", f.display())));
+        }
+        if f.is_dir() {
+            return Err(failure(format!("{}: is a directory, not a file", f.display())));
+        }
+    }
+    let index = match &o.index {
+        Some(dir) => NewsIndex::open_or_create(dir)
+            .map_err(|e| failure(format!("{}: {e}", dir.display())))?,
+        None => ensure_corpus_index(&default_index_dir(), BUNDLED)?.0,
+    };
+    let json_out = o.json || o.batch.is_some();
+    for file in &o.add {
+        let report = index
+            .import_jsonl_file(file)
+            .map_err(|e| failure(format!("{}: {e}", file.display())))?;
+        let text = format!("{}: {report}", file.display());
+        if json_out {
+            eprintln!("{text}");
+        } else {
+            writeln!(out, "{text}").map_err(io)?;
+        }
+    }
+    if let Some(batch) = &o.batch {
+        let file =
+            std::fs::File::open(batch).map_err(|e| failure(format!("{}: {e}", batch.display())))?;
+        for line in BufReader::new(file).lines() {
+            let line = line.map_err(|e| failure(format!("{}: {e}", batch.display())))?;
+            let query = line.trim();
+            if query.is_empty() {
+                continue;
+            }
+            let mut req = request(&o, query);
+            req.snippets = false;
+            let r = index.search(&req).map_err(|e| failure(e.to_string()))?;
+            let hits: Vec<serde_json::Value> =
+                r.hits.iter().map(|h| serde_json::json!({"id": h.id, "score": h.score})).collect();
+            let line = serde_json::json!({"query": query, "total": r.total, "hits": hits});
+            writeln!(out, "{line}").map_err(io)?;
+        }
+    }
+    if let Some(query) = &o.query {
+        let r = index.search(&request(&o, query)).map_err(|e| failure(e.to_string()))?;
+        if o.json {
+            for hit in &r.hits {
+                let line = serde_json::to_string(hit).map_err(|e| failure(e.to_string()))?;
+                writeln!(out, "{line}").map_err(io)?;
+            }
+        } else {
+            print_human(out, &r, 0, color).map_err(io)?;
+        }
+    }
+    if std::io::stderr().is_terminal() && json_out {
+        eprintln!("done in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok(())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal();
+    let mut out = stdout.lock();
+    if let Err(e) = run(&args, &mut out, color) {
+        let _ = out.flush();
+        eprintln!("error: {}", e.message);
+        std::process::exit(e.status);
+    }
+}

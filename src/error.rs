@@ -1,0 +1,82 @@
+//! The crate error type and its `Result` alias.
+//!
+//! Every fallible function of depeche returns [`crate::Result`]. What a reader types in a
+//! search box is never an error (see [`crate::query`]); errors come from bad articles, bad
+//! request parameters, the file system and tantivy.
+
+use std::path::PathBuf;
+
+/// The result type of depeche's fallible functions.
+///
+/// ```
+/// fn check(id: &str) -> depeche::Result<()> {
+///     if id.is_empty() {
+///         return Err(depeche::Error::InvalidArticle {
+///             id: String::new(),
+///             reason: "missing id".into(),
+///         });
+///     }
+///     Ok(())
+/// }
+/// assert!(check("").is_err());
+/// ```
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can go wrong in depeche.
+///
+/// Wrapped errors keep their source ([`std::error::Error::source`]).
+///
+/// ```
+/// let err = depeche::index::parse_date("31/12/2016").unwrap_err();
+/// assert!(matches!(err, depeche::Error::InvalidDate { .. }));
+/// assert!(err.to_string().contains("31/12/2016"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An article was refused: no id, no text, or a bad date.
+    #[error("invalid article {id:?}: {reason}")]
+    InvalidArticle {
+        /// The article id as given (empty when it was missing).
+        id: String,
+        /// Why the article was refused.
+        reason: String,
+    },
+    /// A date that is not `YYYY-MM-DD` / RFC 3339, or that lies outside the range the index holds.
+    #[error("invalid date {input:?}: {reason}")]
+    InvalidDate {
+        /// The text that was given.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A request parameter that cannot be honoured (for example an unknown language code).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The directory holds an index that depeche did not create, or an older schema.
+    #[error("{path}: not a depeche index ({reason})")]
+    IncompatibleIndex {
+        /// The index directory.
+        path: PathBuf,
+        /// What differs.
+        reason: String,
+    },
+    /// An error from tantivy.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// A tantivy directory could not be opened.
+    #[error("cannot open index directory: {0}")]
+    OpenDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// An I/O error (reading an import file, syncing the index directory…).
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// A JSON error outside article parsing (articles that fail to parse are reported, not raised).
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl From<crate::analysis::UnknownLang> for Error {
+    fn from(err: crate::analysis::UnknownLang) -> Error {
+        Error::InvalidRequest(err.to_string())
+    }
+}

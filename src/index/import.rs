@@ -1,0 +1,187 @@
+//! Bulk import of JSON Lines, with a report and a progress bar.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use super::{Article, NewsIndex};
+use crate::Result;
+
+/// Whether [`NewsIndex::import_jsonl`] draws a progress bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Progress {
+    /// On standard error when it is a terminal, nothing otherwise.
+    #[default]
+    Auto,
+    /// Never.
+    Hidden,
+}
+
+/// A line that was not indexed, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// 1-based line number in the input.
+    pub line: u64,
+    /// The article id when the line could be read that far.
+    pub id: Option<String>,
+    /// Why the line was refused.
+    pub reason: String,
+}
+
+/// What a bulk import did: every non-blank line is either indexed or refused.
+///
+/// ```
+/// let report = depeche::index::ImportReport::default();
+/// assert_eq!(report.lines_read, 0);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Lines read, blank ones included.
+    pub lines_read: u64,
+    /// Blank lines, skipped.
+    pub blank: u64,
+    /// Articles indexed (an id seen twice replaces the first article but counts twice).
+    pub indexed: u64,
+    /// Lines refused, in input order.
+    pub refused: Vec<Refusal>,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} lines read, {} indexed, {} refused",
+            self.lines_read,
+            self.indexed,
+            self.refused.len()
+        )?;
+        for r in &self.refused {
+            write!(f, "\n  line {}: {}", r.line, r.reason)?;
+        }
+        Ok(())
+    }
+}
+
+/// Counts the bytes read through it, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+fn progress_bar(progress: Progress, len: Option<u64>) -> ProgressBar {
+    if progress == Progress::Hidden || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
+    let template = if len.is_some() {
+        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+    } else {
+        "{spinner} {bytes} {bytes_per_sec}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+impl NewsIndex {
+    /// Imports JSON Lines (one [`Article`] per line) and commits.
+    ///
+    /// A bad line — invalid JSON or UTF-8, or an article that fails [`Article::validate`] — is
+    /// refused and reported with its line number; it never stops the others. Blank lines are
+    /// counted and skipped. Only an I/O error of the reader (or of the index) stops the import.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of `input`; tantivy errors while writing or committing.
+    ///
+    /// ```
+    /// use depeche::index::{NewsIndex, Progress};
+    /// let jsonl = "{\"id\":\"1\",\"title\":\"Un\"}\nnot json\n\n{\"id\":\"2\"}\n";
+    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// let report = index.import_jsonl(jsonl.as_bytes(), None, Progress::Hidden).unwrap();
+    /// assert_eq!((report.lines_read, report.indexed, report.blank), (4, 1, 1));
+    /// assert_eq!(report.refused.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4]);
+    /// ```
+    pub fn import_jsonl<R: Read>(
+        &self,
+        input: R,
+        total_bytes: Option<u64>,
+        progress: Progress,
+    ) -> Result<ImportReport> {
+        let bar = progress_bar(progress, total_bytes);
+        let mut reader =
+            BufReader::with_capacity(1 << 16, Counting { inner: input, bar: bar.clone() });
+        let mut report = ImportReport::default();
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            report.lines_read += 1;
+            let n = report.lines_read;
+            let text = match std::str::from_utf8(&line) {
+                Ok(t) => t.trim(),
+                Err(e) => {
+                    report.refused.push(Refusal {
+                        line: n,
+                        id: None,
+                        reason: format!("invalid UTF-8: {e}"),
+                    });
+                    continue;
+                }
+            };
+            if text.is_empty() {
+                report.blank += 1;
+                continue;
+            }
+            let article: Article = match serde_json::from_str(text) {
+                Ok(a) => a,
+                Err(e) => {
+                    report.refused.push(Refusal {
+                        line: n,
+                        id: None,
+                        reason: format!("invalid JSON article: {e}"),
+                    });
+                    continue;
+                }
+            };
+            match self.add(&article) {
+                Ok(()) => report.indexed += 1,
+                Err(crate::Error::InvalidArticle { id, reason }) => {
+                    report.refused.push(Refusal { line: n, id: Some(id), reason })
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.commit()?;
+        bar.finish_and_clear();
+        Ok(report)
+    }
+
+    /// Imports the JSON Lines file at `path` (see [`NewsIndex::import_jsonl`]), with a progress
+    /// bar on a terminal.
+    ///
+    /// ```no_run
+    /// let index = depeche::index::NewsIndex::open_or_create("news-index").unwrap();
+    /// let report = index.import_jsonl_file("articles.jsonl").unwrap();
+    /// println!("{report}");
+    /// ```
+    pub fn import_jsonl_file(&self, path: impl AsRef<Path>) -> Result<ImportReport> {
+        let file = File::open(path.as_ref())?;
+        let len = file.metadata().ok().map(|m| m.len());
+        self.import_jsonl(file, len, Progress::Auto)
+    }
+}

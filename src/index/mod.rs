@@ -1,0 +1,336 @@
+//! Articles → a tantivy index: the schema, the [`Article`] record, writing and bulk import.
+//!
+//! ```
+//! use depeche::index::{Article, NewsIndex};
+//!
+//! # fn main() -> depeche::Result<()> {
+//! let index = NewsIndex::create_in_ram()?;
+//! index.add(&Article {
+//!     id: "elysee-1".into(),
+//!     title: "Conseil des ministres à l’Élysée".into(),
+//!     body: "Le gouvernement a présenté sa réforme.".into(),
+//!     date: Some("2016-03-02".into()),
+//!     ..Default::default()
+//! })?;
+//! index.commit()?;
+//! assert_eq!(index.num_articles(), 1);
+//! # Ok(())
+//! # }
+//! ```
+
+mod article;
+mod import;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+
+pub(crate) use article::facet;
+pub use article::{parse_date, Article, MAX_YEAR, MIN_YEAR};
+pub use import::{ImportReport, Progress, Refusal};
+pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
+
+use crate::analysis::register_analyzers;
+use crate::{Error, Result};
+
+/// Default indexing memory budget: 64 MB, shared by the indexing threads.
+pub const DEFAULT_MEMORY_BUDGET: usize = 64_000_000;
+/// The smallest memory budget per indexing thread tantivy accepts.
+pub const MIN_MEMORY_BUDGET_PER_THREAD: usize = 15_000_000;
+
+/// How the index writes: memory budget and indexing threads.
+///
+/// ```
+/// let options = depeche::index::IndexOptions { memory_budget: 100_000_000, threads: 2 };
+/// let index = depeche::index::NewsIndex::create_in_ram_with(options).unwrap();
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexOptions {
+    /// Total indexing memory in bytes, shared by the threads; segments are flushed when full.
+    /// Raised to [`MIN_MEMORY_BUDGET_PER_THREAD`] × `threads` if lower.
+    pub memory_budget: usize,
+    /// Indexing threads (at least 1).
+    pub threads: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions { memory_budget: DEFAULT_MEMORY_BUDGET, threads: 1 }
+    }
+}
+
+/// A news index, in a directory or in RAM.
+///
+/// Writes go through an internal writer created on the first write; they become visible to
+/// searches after [`NewsIndex::commit`]. `NewsIndex` is `Sync`: share it between threads.
+///
+/// ```no_run
+/// use depeche::index::NewsIndex;
+/// # fn main() -> depeche::Result<()> {
+/// let index = NewsIndex::open_or_create("/var/lib/news-index")?;
+/// let report = index.import_jsonl_file("articles.jsonl")?;
+/// println!("{} indexed, {} refused", report.indexed, report.refused.len());
+/// # Ok(())
+/// # }
+/// ```
+pub struct NewsIndex {
+    index: Index,
+    schema: NewsSchema,
+    reader: IndexReader,
+    writer: Mutex<Option<IndexWriter>>,
+    dir: Option<PathBuf>,
+    options: IndexOptions,
+}
+
+impl std::fmt::Debug for NewsIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewsIndex")
+            .field("dir", &self.dir)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NewsIndex {
+    /// Creates an empty index in RAM.
+    ///
+    /// ```
+    /// let index = depeche::index::NewsIndex::create_in_ram().unwrap();
+    /// assert_eq!(index.num_articles(), 0);
+    /// ```
+    pub fn create_in_ram() -> Result<NewsIndex> {
+        NewsIndex::create_in_ram_with(IndexOptions::default())
+    }
+
+    /// Creates an empty index in RAM with `options`.
+    ///
+    /// ```
+    /// use depeche::index::{IndexOptions, NewsIndex};
+    /// let index = NewsIndex::create_in_ram_with(IndexOptions::default()).unwrap();
+    /// ```
+    pub fn create_in_ram_with(options: IndexOptions) -> Result<NewsIndex> {
+        let schema = NewsSchema::new();
+        let index = Index::create_in_ram(schema.schema().clone());
+        NewsIndex::wrap(index, schema, None, options)
+    }
+
+    /// Opens the index in `dir`, or creates it (and the directory) when there is none.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IncompatibleIndex`] when `dir` holds an index with another schema; I/O and
+    /// tantivy errors otherwise.
+    ///
+    /// ```no_run
+    /// let index = depeche::index::NewsIndex::open_or_create("news-index").unwrap();
+    /// ```
+    pub fn open_or_create(dir: impl AsRef<Path>) -> Result<NewsIndex> {
+        NewsIndex::open_or_create_with(dir, IndexOptions::default())
+    }
+
+    /// Like [`NewsIndex::open_or_create`], with `options`.
+    ///
+    /// ```no_run
+    /// use depeche::index::{IndexOptions, NewsIndex};
+    /// let options = IndexOptions { memory_budget: 200_000_000, threads: 2 };
+    /// let index = NewsIndex::open_or_create_with("news-index", options).unwrap();
+    /// ```
+    pub fn open_or_create_with(dir: impl AsRef<Path>, options: IndexOptions) -> Result<NewsIndex> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir)?;
+        let schema = NewsSchema::new();
+        let mmap = MmapDirectory::open(dir)?;
+        let exists = Index::exists(&mmap).map_err(|e| Error::IncompatibleIndex {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let index = if exists {
+            let index = Index::open(mmap)?;
+            check_schema(&index, &schema, dir)?;
+            index
+        } else {
+            Index::create(mmap, schema.schema().clone(), Default::default())?
+        };
+        NewsIndex::wrap(index, schema, Some(dir.to_path_buf()), options)
+    }
+
+    /// Opens the existing index in `dir`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IncompatibleIndex`] when there is no depeche index in `dir`.
+    ///
+    /// ```no_run
+    /// let index = depeche::index::NewsIndex::open("news-index").unwrap();
+    /// ```
+    pub fn open(dir: impl AsRef<Path>) -> Result<NewsIndex> {
+        let dir = dir.as_ref();
+        let not_index =
+            |reason: String| Error::IncompatibleIndex { path: dir.to_path_buf(), reason };
+        if !dir.is_dir() {
+            return Err(not_index("no such directory".into()));
+        }
+        let mmap = MmapDirectory::open(dir)?;
+        if !Index::exists(&mmap).map_err(|e| not_index(e.to_string()))? {
+            return Err(not_index("no meta.json".into()));
+        }
+        let schema = NewsSchema::new();
+        let index = Index::open(mmap)?;
+        check_schema(&index, &schema, dir)?;
+        NewsIndex::wrap(index, schema, Some(dir.to_path_buf()), IndexOptions::default())
+    }
+
+    fn wrap(
+        index: Index,
+        schema: NewsSchema,
+        dir: Option<PathBuf>,
+        options: IndexOptions,
+    ) -> Result<NewsIndex> {
+        register_analyzers(index.tokenizers());
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(NewsIndex { index, schema, reader, writer: Mutex::new(None), dir, options })
+    }
+
+    /// The field handles.
+    pub fn schema(&self) -> &NewsSchema {
+        &self.schema
+    }
+
+    /// The underlying tantivy index.
+    pub fn tantivy_index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The directory of the index, `None` in RAM.
+    pub fn directory(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// A searcher on the last commit.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Number of articles visible to searches (committed, not deleted).
+    pub fn num_articles(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
+        // A poisoned lock only means another thread panicked mid-write; the writer itself is
+        // still consistent (uncommitted work is simply lost at the next commit or rollback).
+        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            let threads = self.options.threads.max(1);
+            let budget = self.options.memory_budget.max(MIN_MEMORY_BUDGET_PER_THREAD * threads);
+            *guard = Some(self.index.writer_with_num_threads(threads, budget)?);
+        }
+        Ok(guard)
+    }
+
+    /// Adds `article`, replacing any article with the same id (upsert). Visible after
+    /// [`NewsIndex::commit`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArticle`] when the article fails [`Article::validate`].
+    ///
+    /// ```
+    /// use depeche::index::{Article, NewsIndex};
+    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// let mut a = Article { id: "a".into(), title: "Première version".into(), ..Default::default() };
+    /// index.add(&a).unwrap();
+    /// a.title = "Seconde version".into();
+    /// index.add(&a).unwrap();
+    /// index.commit().unwrap();
+    /// assert_eq!(index.num_articles(), 1);
+    /// ```
+    pub fn add(&self, article: &Article) -> Result<()> {
+        let checked = article.check()?;
+        let doc = checked.to_document(&self.schema);
+        let guard = self.writer()?;
+        if let Some(writer) = guard.as_ref() {
+            writer.delete_term(Term::from_field_text(self.schema.id, article.id.trim()));
+            writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the article `id` (no error when there is none). Visible after
+    /// [`NewsIndex::commit`].
+    ///
+    /// ```
+    /// let index = depeche::index::NewsIndex::create_in_ram().unwrap();
+    /// index.delete("absent").unwrap();
+    /// index.commit().unwrap();
+    /// ```
+    pub fn delete(&self, id: &str) -> Result<()> {
+        let guard = self.writer()?;
+        if let Some(writer) = guard.as_ref() {
+            writer.delete_term(Term::from_field_text(self.schema.id, id.trim()));
+        }
+        Ok(())
+    }
+
+    /// Commits the pending writes, syncs the index directory so that the commit survives a
+    /// crash, and makes the writes visible to searches.
+    ///
+    /// ```
+    /// let index = depeche::index::NewsIndex::create_in_ram().unwrap();
+    /// index.commit().unwrap();
+    /// ```
+    pub fn commit(&self) -> Result<()> {
+        {
+            let mut guard = self.writer()?;
+            if let Some(writer) = guard.as_mut() {
+                writer.commit()?;
+            }
+        }
+        if let Some(dir) = &self.dir {
+            sync_dir(dir)?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops the pending (uncommitted) writes.
+    ///
+    /// ```
+    /// let index = depeche::index::NewsIndex::create_in_ram().unwrap();
+    /// index.rollback().unwrap();
+    /// ```
+    pub fn rollback(&self) -> Result<()> {
+        let mut guard = self.writer()?;
+        if let Some(writer) = guard.as_mut() {
+            writer.rollback()?;
+        }
+        Ok(())
+    }
+}
+
+/// fsync of the directory entry, so that files renamed into it (tantivy's `meta.json`) are
+/// durable. A no-op where directories cannot be opened as files.
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+fn check_schema(index: &Index, schema: &NewsSchema, dir: &Path) -> Result<()> {
+    let theirs = serde_json::to_string(&index.schema())?;
+    let ours = serde_json::to_string(schema.schema())?;
+    if theirs != ours {
+        return Err(Error::IncompatibleIndex {
+            path: dir.to_path_buf(),
+            reason: "its schema differs from this version of depeche".into(),
+        });
+    }
+    Ok(())
+}

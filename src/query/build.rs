@@ -1,0 +1,762 @@
+//! [`ParsedQuery`] + analyzers + [`NewsSchema`] → tantivy queries.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring,
+    Explanation, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query, RangeQuery, Scorer,
+    TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term};
+use time::Date;
+
+use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
+use crate::analysis::{analyzer, exact_analyzer, is_stop_word, Lang};
+use crate::index::{facet, NewsSchema};
+
+/// Shortest prefix searched as a prefix (`numéri*`), in characters after folding; a shorter
+/// one (`nu*`) is searched as the plain word.
+pub const MIN_PREFIX_LEN: usize = 3;
+/// Plain words of at least this many characters (folded) also match words one edit away
+/// (insertion, deletion, substitution or transposition) in the exact-form field, at the lower
+/// weight [`Boosts::fuzzy`]. Accents cost nothing: both sides are folded.
+pub const AUTO_FUZZY_MIN_LEN: usize = 7;
+/// Slop of the proximity boost of multi-word queries.
+pub const PROXIMITY_SLOP: u32 = 4;
+
+/// Field and match-kind weights (multiplied into BM25).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Boosts {
+    /// Stemmed title fields.
+    pub title: f32,
+    /// Stemmed lead fields.
+    pub lead: f32,
+    /// Stemmed body fields.
+    pub body: f32,
+    /// The exact-form field, added on top of the stemmed match.
+    pub exact: f32,
+    /// Proximity of the query words (a sloppy phrase of all of them).
+    pub proximity: f32,
+    /// Constant score of a typo-tolerant match.
+    pub fuzzy: f32,
+    /// Constant score of a prefix match.
+    pub prefix: f32,
+    /// Tie breaker between fields: score = best field + `tie` × the others.
+    pub tie: f32,
+}
+
+impl Default for Boosts {
+    fn default() -> Self {
+        Boosts {
+            title: 3.0,
+            lead: 1.5,
+            body: 1.0,
+            exact: 0.5,
+            proximity: 1.0,
+            fuzzy: 0.3,
+            prefix: 1.0,
+            tie: 0.2,
+        }
+    }
+}
+
+/// What to highlight in snippets: every kind of match the query can make.
+#[derive(Clone, Debug, Default)]
+pub struct Highlight {
+    /// Stemmed terms per language (index 0: French, 1: English).
+    pub terms: [HashSet<String>; 2],
+    /// Exact phrases per language, as stemmed term sequences.
+    pub phrases: [Vec<Vec<String>>; 2],
+    /// Folded prefixes.
+    pub prefixes: Vec<String>,
+    /// Folded words and their allowed edits.
+    pub fuzzy: Vec<(String, u8)>,
+}
+
+impl Highlight {
+    /// Whether there is nothing to highlight.
+    pub fn is_empty(&self) -> bool {
+        self.terms.iter().all(HashSet::is_empty)
+            && self.phrases.iter().all(Vec::is_empty)
+            && self.prefixes.is_empty()
+            && self.fuzzy.is_empty()
+    }
+}
+
+pub(crate) fn lang_slot(lang: Lang) -> usize {
+    match lang {
+        Lang::French => 0,
+        Lang::English => 1,
+    }
+}
+
+/// The queries built from a search-box query.
+#[derive(Debug)]
+pub struct BuiltQuery {
+    /// Documents matching any positive clause (and every required one).
+    pub any: Box<dyn Query>,
+    /// Documents matching all positive clauses; `None` when that is the same as `any`.
+    pub all: Option<Box<dyn Query>>,
+    /// What snippets should highlight.
+    pub highlight: Highlight,
+}
+
+/// Builds tantivy queries from parsed queries. Holds the analyzers: build it once.
+///
+/// ```
+/// use depeche::index::NewsSchema;
+/// use depeche::query::{parse, QueryBuilder};
+/// let schema = NewsSchema::new();
+/// let mut builder = QueryBuilder::new(&schema);
+/// let built = builder.build(&parse("transformation numérique"), None, None);
+/// assert!(built.all.is_some());
+/// ```
+#[derive(Clone)]
+pub struct QueryBuilder {
+    schema: NewsSchema,
+    fr: TextAnalyzer,
+    en: TextAnalyzer,
+    exact: TextAnalyzer,
+    /// The weights used.
+    pub boosts: Boosts,
+}
+
+/// Per-build state.
+struct Ctx {
+    langs: Vec<Lang>,
+    stop_lang: Option<Lang>,
+    highlight: Highlight,
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+}
+
+fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
+    if (b - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, b))
+    }
+}
+
+/// An excluded (`-…`) query. Its scorer answers exclusion probes with tantivy's default
+/// `seek_danger`, which tolerates probes behind the current doc: tantivy 0.27's `PhraseScorer`
+/// asserts `target >= doc` there, which an exclusion breaks (`-"le monde"`).
+#[derive(Debug)]
+struct Excluded(Box<dyn Query>);
+
+impl Clone for Excluded {
+    fn clone(&self) -> Self {
+        Excluded(self.0.box_clone())
+    }
+}
+
+impl Query for Excluded {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ExcludedWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct ExcludedWeight(Box<dyn Weight>);
+
+impl Weight for ExcludedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(SafeSeek(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+struct SafeSeek(Box<dyn Scorer>);
+
+impl DocSet for SafeSeek {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.0.doc();
+        if doc >= target {
+            return doc;
+        }
+        self.0.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+}
+
+impl Scorer for SafeSeek {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
+}
+
+/// Date ranges and `lang:` restrict, they do not count as words.
+fn is_filter(node: &Node) -> bool {
+    matches!(node, Node::DateRange { .. } | Node::Word { scope: Scope::Lang, .. })
+}
+
+fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+fn any_of(mut qs: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match qs.len() {
+        0 => None,
+        1 => qs.pop(),
+        _ => {
+            Some(Box::new(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Should, q)).collect())))
+        }
+    }
+}
+
+fn all_of(mut qs: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match qs.len() {
+        0 => None,
+        1 => qs.pop(),
+        _ => Some(Box::new(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Must, q)).collect()))),
+    }
+}
+
+/// Tokens of `text` as (position, term).
+fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(tok) = stream.next() {
+        out.push((tok.position, tok.text.clone()));
+    }
+    out
+}
+
+/// Terms grouped by position, positions renumbered from 0 in order.
+fn by_position(tokens: &[(usize, String)]) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut last = None;
+    for (pos, t) in tokens {
+        if last != Some(*pos) {
+            groups.push(Vec::new());
+            last = Some(*pos);
+        }
+        if let Some(g) = groups.last_mut() {
+            if !g.contains(t) {
+                g.push(t.clone());
+            }
+        }
+    }
+    groups
+}
+
+/// All positions required, any alternative at a position.
+fn positions_query(field: Field, groups: &[Vec<String>]) -> Option<Box<dyn Query>> {
+    all_of(
+        groups
+            .iter()
+            .filter_map(|alts| any_of(alts.iter().map(|t| term_query(field, t)).collect()))
+            .collect(),
+    )
+}
+
+/// A phrase (one term per position: the first) or a term when there is a single position.
+fn phrase_query(field: Field, groups: &[Vec<String>], slop: u32) -> Option<Box<dyn Query>> {
+    let terms: Vec<(usize, Term)> = groups
+        .iter()
+        .enumerate()
+        .filter_map(|(i, alts)| alts.first().map(|t| (i, Term::from_field_text(field, t))))
+        .collect();
+    match terms.len() {
+        0 => None,
+        1 => positions_query(field, groups),
+        _ => Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))),
+    }
+}
+
+fn day_start(d: Date) -> DateTime {
+    DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp())
+}
+
+impl QueryBuilder {
+    /// A builder for `schema` with the crate's analyzers and default [`Boosts`].
+    pub fn new(schema: &NewsSchema) -> QueryBuilder {
+        QueryBuilder {
+            schema: schema.clone(),
+            fr: analyzer(Lang::French),
+            en: analyzer(Lang::English),
+            exact: exact_analyzer(),
+            boosts: Boosts::default(),
+        }
+    }
+
+    fn analyzer(&mut self, lang: Lang) -> &mut TextAnalyzer {
+        match lang {
+            Lang::French => &mut self.fr,
+            Lang::English => &mut self.en,
+        }
+    }
+
+    /// Builds the queries of `parsed`.
+    ///
+    /// `lang` restricts the search to the fields of one language (both otherwise).
+    /// `stop_lang` is the language whose stop words are dropped from bag-of-words clauses;
+    /// `None` drops the stop words of either language. Never fails: clauses that analyze to
+    /// nothing are dropped, and a query with no positive clause matches every article (minus
+    /// the excluded ones).
+    ///
+    /// ```
+    /// use depeche::{index::NewsSchema, query::{parse, QueryBuilder}, Lang};
+    /// let mut builder = QueryBuilder::new(&NewsSchema::new());
+    /// let built = builder.build(&parse("le ministère de la culture"), Some(Lang::French), Some(Lang::French));
+    /// assert!(built.all.is_some()); // "ministère", "culture": two words once stop words are dropped
+    /// ```
+    pub fn build(
+        &mut self,
+        parsed: &ParsedQuery,
+        lang: Option<Lang>,
+        stop_lang: Option<Lang>,
+    ) -> BuiltQuery {
+        let mut ctx = Ctx {
+            langs: lang.map_or_else(|| Lang::ALL.to_vec(), |l| vec![l]),
+            stop_lang,
+            highlight: Highlight::default(),
+        };
+        let (any, all) = self.top_group(&parsed.clauses, &mut ctx);
+        BuiltQuery { any, all, highlight: ctx.highlight }
+    }
+
+    fn folded(&mut self, text: &str) -> Vec<(usize, String)> {
+        analyze(&mut self.exact, text)
+    }
+
+    fn is_stop(&mut self, text: &str, ctx: &Ctx) -> bool {
+        let tokens = self.folded(text);
+        !tokens.is_empty()
+            && tokens.iter().all(|(_, t)| match ctx.stop_lang {
+                Some(l) => is_stop_word(l, t),
+                None => Lang::ALL.iter().any(|&l| is_stop_word(l, t)),
+            })
+    }
+
+    /// Drops the stop words of a clause list, unless every word is one.
+    fn without_stop_words<'c>(&mut self, clauses: &'c [Clause], ctx: &Ctx) -> Vec<&'c Clause> {
+        let is_bag_word = |c: &Clause| {
+            c.occur != Occur::MustNot
+                && matches!(
+                    &c.node,
+                    Node::Word { scope: Scope::All | Scope::Title, kind: WordKind::Plain, .. }
+                )
+        };
+        let mut stop = vec![false; clauses.len()];
+        let mut words = 0;
+        for (i, c) in clauses.iter().enumerate() {
+            if let (true, Node::Word { text, .. }) = (is_bag_word(c), &c.node) {
+                words += 1;
+                stop[i] = self.is_stop(text, ctx);
+            }
+        }
+        let n_stop = stop.iter().filter(|s| **s).count();
+        let other_positive = clauses.iter().any(|c| c.occur != Occur::MustNot && !is_bag_word(c));
+        if n_stop == words && !other_positive {
+            return clauses.iter().collect();
+        }
+        clauses.iter().zip(stop).filter(|(_, s)| !s).map(|(c, _)| c).collect()
+    }
+
+    fn top_group(
+        &mut self,
+        clauses: &[Clause],
+        ctx: &mut Ctx,
+    ) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
+        let kept = self.without_stop_words(clauses, ctx);
+        let positive =
+            kept.iter().filter(|c| c.occur == Occur::Should && !is_filter(&c.node)).count();
+        let proximity = self.proximity(&kept, ctx);
+        let any = self
+            .group(&kept, false, ctx, proximity.as_ref().map(|q| q.box_clone()))
+            .unwrap_or_else(|| Box::new(AllQuery));
+        let all = if positive > 1 {
+            let mut silent = Ctx {
+                langs: ctx.langs.clone(),
+                stop_lang: ctx.stop_lang,
+                highlight: Highlight::default(),
+            };
+            self.group(&kept, true, &mut silent, proximity)
+        } else {
+            None
+        };
+        (any, all)
+    }
+
+    /// A boolean query of `clauses`; `all` makes every positive clause required.
+    fn group(
+        &mut self,
+        clauses: &[&Clause],
+        all: bool,
+        ctx: &mut Ctx,
+        extra_should: Option<Box<dyn Query>>,
+    ) -> Option<Box<dyn Query>> {
+        let mut subs: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        let mut scoring = false;
+        for c in clauses {
+            let is_filter = is_filter(&c.node);
+            let precise = c.occur == Occur::MustNot;
+            let Some(q) = self.node(&c.node, all, precise, ctx) else {
+                continue;
+            };
+            let q = if precise { Box::new(Excluded(q)) } else { q };
+            let occur = match c.occur {
+                Occur::MustNot => TOccur::MustNot,
+                Occur::Must => TOccur::Must,
+                Occur::Should if is_filter || all => TOccur::Must,
+                Occur::Should => TOccur::Should,
+            };
+            if occur != TOccur::MustNot && !is_filter {
+                scoring = true;
+            }
+            subs.push((occur, q));
+        }
+        if subs.is_empty() {
+            return None;
+        }
+        if !scoring {
+            // Only filters and exclusions: everything else matches.
+            subs.push((TOccur::Must, Box::new(AllQuery)));
+        } else if let Some(q) = extra_should {
+            subs.push((TOccur::Should, q));
+        }
+        if subs.len() == 1 && subs[0].0 != TOccur::MustNot {
+            return subs.pop().map(|(_, q)| q);
+        }
+        Some(Box::new(BooleanQuery::new(subs)))
+    }
+
+    fn node(
+        &mut self,
+        node: &Node,
+        all: bool,
+        precise: bool,
+        ctx: &mut Ctx,
+    ) -> Option<Box<dyn Query>> {
+        match node {
+            Node::Word { text, scope, kind } => self.word(text, *scope, *kind, precise, ctx),
+            Node::Phrase { text, scope, slop } => self.phrase(text, *scope, *slop, precise, ctx),
+            Node::DateRange { from, to } => {
+                let lower = from.map_or(Bound::Unbounded, |d| {
+                    Bound::Included(Term::from_field_date_for_search(
+                        self.schema.date,
+                        day_start(d),
+                    ))
+                });
+                let upper = match to.and_then(|d| d.next_day()) {
+                    Some(d) => Bound::Excluded(Term::from_field_date_for_search(
+                        self.schema.date,
+                        day_start(d),
+                    )),
+                    None => Bound::Unbounded,
+                };
+                if matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+                    return None;
+                }
+                Some(filter(Box::new(RangeQuery::new(lower, upper))))
+            }
+            Node::Group(clauses) => {
+                let refs: Vec<&Clause> = clauses.iter().collect();
+                let kept = self.without_stop_words(clauses, ctx);
+                let kept = if kept.is_empty() { refs } else { kept };
+                self.group(&kept, all, ctx, None)
+            }
+            Node::Or(alts) => {
+                any_of(alts.iter().filter_map(|n| self.node(n, all, precise, ctx)).collect())
+            }
+        }
+    }
+
+    fn stem_fields(&self, scope: Scope, lang: Lang) -> Vec<(Field, f32)> {
+        let s = &self.schema;
+        let b = self.boosts;
+        match scope {
+            Scope::Title => vec![(s.title(lang), b.title)],
+            _ => vec![(s.title(lang), b.title), (s.lead(lang), b.lead), (s.body(lang), b.body)],
+        }
+    }
+
+    fn meta_field(&self, scope: Scope) -> Option<Field> {
+        match scope {
+            Scope::Source => Some(self.schema.source_text),
+            Scope::Section => Some(self.schema.section_text),
+            Scope::Tag => Some(self.schema.tags_text),
+            _ => None,
+        }
+    }
+
+    fn word(
+        &mut self,
+        text: &str,
+        scope: Scope,
+        kind: WordKind,
+        precise: bool,
+        ctx: &mut Ctx,
+    ) -> Option<Box<dyn Query>> {
+        if scope == Scope::Lang {
+            let lang: Lang = text.parse().ok()?;
+            return Some(filter(Box::new(TermQuery::new(
+                Term::from_facet(self.schema.facets, &facet("lang", lang.code())),
+                IndexRecordOption::Basic,
+            ))));
+        }
+        let exact = self.folded(text);
+        if let Some(field) = self.meta_field(scope) {
+            let groups = by_position(&exact);
+            if kind == WordKind::Prefix && groups.len() == 1 {
+                let t = groups[0].first()?;
+                return Some(Box::new(FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(field, t),
+                    0,
+                    true,
+                )));
+            }
+            return phrase_query(field, &groups, 0);
+        }
+        let single = (exact.len() == 1).then(|| exact[0].1.clone());
+        match kind {
+            WordKind::Prefix => {
+                if let Some(prefix) = single.filter(|p| p.chars().count() >= MIN_PREFIX_LEN) {
+                    return Some(self.prefix(&prefix, scope, precise, ctx));
+                }
+                self.plain_word(text, scope, precise, None, ctx)
+            }
+            WordKind::Fuzzy(edits) => {
+                self.plain_word(text, scope, precise, single.map(|w| (w, edits)), ctx)
+            }
+            WordKind::Plain => {
+                let auto = single
+                    .filter(|w| !precise && w.chars().count() >= AUTO_FUZZY_MIN_LEN)
+                    .map(|w| (w, 1));
+                self.plain_word(text, scope, precise, auto, ctx)
+            }
+        }
+    }
+
+    fn prefix(
+        &mut self,
+        prefix: &str,
+        scope: Scope,
+        precise: bool,
+        ctx: &mut Ctx,
+    ) -> Box<dyn Query> {
+        if !precise {
+            ctx.highlight.prefixes.push(prefix.to_string());
+        }
+        if scope == Scope::Title {
+            // No exact title field: the stemmed prefix on the stemmed titles.
+            let mut qs = Vec::new();
+            for lang in ctx.langs.clone() {
+                let stemmed = analyze(self.analyzer(lang), prefix);
+                if let Some((_, p)) = stemmed.first() {
+                    let q = FuzzyTermQuery::new_prefix(
+                        Term::from_field_text(self.schema.title(lang), p),
+                        0,
+                        true,
+                    );
+                    qs.push(Box::new(q) as Box<dyn Query>);
+                }
+            }
+            return boost(
+                any_of(qs).unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
+                self.boosts.prefix,
+            );
+        }
+        let q =
+            FuzzyTermQuery::new_prefix(Term::from_field_text(self.schema.exact, prefix), 0, true);
+        boost(Box::new(q), self.boosts.prefix)
+    }
+
+    /// A word on the stemmed fields of each language (best field + tie × the others), plus
+    /// the exact-form boost and, with `fuzzy`, a typo-tolerant match.
+    fn plain_word(
+        &mut self,
+        text: &str,
+        scope: Scope,
+        precise: bool,
+        fuzzy: Option<(String, u8)>,
+        ctx: &mut Ctx,
+    ) -> Option<Box<dyn Query>> {
+        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        for lang in ctx.langs.clone() {
+            let tokens = analyze(self.analyzer(lang), text);
+            let groups = by_position(&tokens);
+            if !precise {
+                let slot = lang_slot(lang);
+                for g in &groups {
+                    ctx.highlight.terms[slot].extend(g.iter().cloned());
+                }
+            }
+            for (field, b) in self.stem_fields(scope, lang) {
+                if let Some(q) = positions_query(field, &groups) {
+                    per_field.push(boost(q, b));
+                }
+            }
+        }
+        let stemmed: Box<dyn Query> = match per_field.len() {
+            0 => return None,
+            1 => per_field.pop()?,
+            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie)),
+        };
+        if precise {
+            return Some(stemmed);
+        }
+        let mut should = vec![stemmed];
+        if scope == Scope::All {
+            let exact = by_position(&self.folded(text));
+            if let Some(q) = positions_query(self.schema.exact, &exact) {
+                should.push(boost(q, self.boosts.exact));
+            }
+            if let Some((word, edits)) = fuzzy {
+                let q = FuzzyTermQuery::new(
+                    Term::from_field_text(self.schema.exact, &word),
+                    edits,
+                    true,
+                );
+                should.push(boost(Box::new(q), self.boosts.fuzzy));
+                ctx.highlight.fuzzy.push((word, edits));
+            }
+        }
+        any_of(should)
+    }
+
+    fn phrase(
+        &mut self,
+        text: &str,
+        scope: Scope,
+        slop: u32,
+        precise: bool,
+        ctx: &mut Ctx,
+    ) -> Option<Box<dyn Query>> {
+        if scope == Scope::Lang {
+            return self.word(text, scope, WordKind::Plain, precise, ctx);
+        }
+        if let Some(field) = self.meta_field(scope) {
+            let groups = by_position(&self.folded(text));
+            return phrase_query(field, &groups, slop);
+        }
+        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        for lang in ctx.langs.clone() {
+            let groups = by_position(&analyze(self.analyzer(lang), text));
+            if !precise {
+                let slot = lang_slot(lang);
+                let seq: Vec<String> = groups.iter().filter_map(|g| g.first().cloned()).collect();
+                if slop == 0 && seq.len() > 1 {
+                    ctx.highlight.phrases[slot].push(seq);
+                } else {
+                    for t in seq {
+                        if !is_stop_word(lang, &t) || groups.len() == 1 {
+                            ctx.highlight.terms[slot].insert(t);
+                        }
+                    }
+                }
+            }
+            for (field, b) in self.stem_fields(scope, lang) {
+                if let Some(q) = phrase_query(field, &groups, slop) {
+                    per_field.push(boost(q, b));
+                }
+            }
+        }
+        match per_field.len() {
+            0 => None,
+            1 => per_field.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie))),
+        }
+    }
+
+    /// A sloppy phrase of the plain words of the top-level group, boosted, so that articles
+    /// where the words are close rank higher.
+    fn proximity(&mut self, clauses: &[&Clause], ctx: &Ctx) -> Option<Box<dyn Query>> {
+        let words: Vec<&str> = clauses
+            .iter()
+            .filter(|c| c.occur != Occur::MustNot)
+            .filter_map(|c| match &c.node {
+                Node::Word { text, scope: Scope::All, kind: WordKind::Plain } => {
+                    Some(text.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        if words.len() < 2 {
+            return None;
+        }
+        let mut qs = Vec::new();
+        for lang in ctx.langs.clone() {
+            let mut terms = Vec::new();
+            for w in &words {
+                let tokens = analyze(self.analyzer(lang), w);
+                if let Some((_, t)) = tokens.first() {
+                    terms.push(t.clone());
+                }
+            }
+            if terms.len() < 2 {
+                continue;
+            }
+            for field in [self.schema.title(lang), self.schema.body(lang)] {
+                let seq = terms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (i, Term::from_field_text(field, t)))
+                    .collect();
+                qs.push(Box::new(PhraseQuery::new_with_offset_and_slop(seq, PROXIMITY_SLOP))
+                    as Box<dyn Query>);
+            }
+        }
+        any_of(qs).map(|q| boost(q, self.boosts.proximity))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse;
+
+    fn build(q: &str) -> BuiltQuery {
+        QueryBuilder::new(&NewsSchema::new()).build(&parse(q), None, Some(Lang::French))
+    }
+
+    #[test]
+    fn stop_words_are_dropped_unless_alone() {
+        assert!(build("le monde").all.is_none());
+        assert!(build("le la").all.is_some());
+        assert!(build("\"le monde\"").all.is_none());
+    }
+
+    #[test]
+    fn odd_inputs_build() {
+        for q in [
+            "",
+            "-",
+            "-a",
+            "date:2016",
+            "lang:en",
+            "((",
+            "\"\"",
+            "*",
+            "nu*",
+            "title:",
+            "source:\"x y\"",
+            "a~9",
+        ] {
+            let _ = build(q);
+        }
+    }
+}

@@ -1,0 +1,636 @@
+//! Query → ranked hits: the search request and response, ranking, snippets and facets.
+//!
+//! ```
+//! use depeche::index::{Article, NewsIndex};
+//! use depeche::search::SearchRequest;
+//!
+//! # fn main() -> depeche::Result<()> {
+//! let index = NewsIndex::create_in_ram()?;
+//! index.add(&Article {
+//!     id: "1".into(),
+//!     title: "La transformation numérique des rédactions".into(),
+//!     body: "Les journaux investissent dans le numérique.".into(),
+//!     date: Some("2016-05-10".into()),
+//!     ..Default::default()
+//! })?;
+//! index.commit()?;
+//! let response = index.search(&SearchRequest::new("numerique"))?;
+//! assert_eq!(response.total, 1);
+//! assert_eq!(response.hits[0].id, "1");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Ranking, first version
+//!
+//! 1. Documents matching all positive clauses of the query before those matching only some
+//!    (see [`crate::query`]).
+//! 2. Inside each tier, the score: BM25 with field weights (title > lead > body), an exact-form
+//!    bonus, a proximity bonus for multi-word queries ([`crate::query::Boosts`]), multiplied, when
+//!    [`SearchRequest::recency_half_life_days`] is set, by
+//!    `1 + RECENCY_WEIGHT × 0.5^(age_days / half_life)`.
+//! 3. Ties: newer first, then by id (ascending).
+//!
+//! Sorting by [`Sort::Newest`] or [`Sort::Oldest`] orders every matching document by date,
+//! then score, then id; articles without a date come last.
+
+mod snippet;
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DateTime, DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+
+pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
+
+use crate::analysis::{detect_language, Lang};
+use crate::index::{facet, parse_date, NewsIndex, NewsSchema, DATE_FIELD, FACET_FIELD};
+use crate::query::{parse, parse_day, BuiltQuery, QueryBuilder};
+use crate::{Error, Result};
+
+/// Weight of the recency factor: a brand-new article scores up to `1 + RECENCY_WEIGHT` times
+/// its BM25 score.
+pub const RECENCY_WEIGHT: f32 = 1.0;
+/// Largest `limit` honoured.
+pub const MAX_LIMIT: usize = 1_000;
+/// Largest `offset` honoured.
+pub const MAX_OFFSET: usize = 100_000;
+/// Extra candidates fetched so that ties at the page boundary are broken by id.
+const TIE_MARGIN: usize = 16;
+/// Facet values returned per facet.
+const FACET_TOP_K: usize = 50;
+
+/// The order of the hits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// By relevance (see the module docs).
+    #[default]
+    Relevance,
+    /// Most recent first.
+    Newest,
+    /// Oldest first.
+    Oldest,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = Error;
+
+    /// `relevance` (or `pertinence`), `newest` (`recent`), `oldest` (`ancien`).
+    fn from_str(s: &str) -> Result<Sort> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "relevance" | "pertinence" | "score" => Ok(Sort::Relevance),
+            "newest" | "recent" | "date" => Ok(Sort::Newest),
+            "oldest" | "ancien" => Ok(Sort::Oldest),
+            other => Err(Error::InvalidRequest(format!(
+                "unknown sort {other:?}: expected relevance, newest or oldest"
+            ))),
+        }
+    }
+}
+
+/// A search request.
+///
+/// ```
+/// use depeche::search::{SearchRequest, Sort};
+/// let req = SearchRequest::new("élections régionales")
+///     .lang(depeche::Lang::French)
+///     .since("2016-01-01")
+///     .sort(Sort::Newest)
+///     .limit(5);
+/// assert_eq!(req.limit, 5);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// What the reader typed (see [`crate::query`] for the syntax). Empty: every article.
+    pub query: String,
+    /// Only articles in this language (and only its fields and stop words).
+    pub lang: Option<Lang>,
+    /// First day (inclusive): `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or RFC 3339.
+    pub since: Option<String>,
+    /// Last day (inclusive), same formats; a year or month means its last day.
+    pub until: Option<String>,
+    /// Only these sources (exact values, any of them).
+    pub sources: Vec<String>,
+    /// Only these sections (exact values, any of them).
+    pub sections: Vec<String>,
+    /// Only articles with all these tags (exact values).
+    pub tags: Vec<String>,
+    /// Order of the hits.
+    pub sort: Sort,
+    /// Hits to skip (at most [`MAX_OFFSET`]).
+    pub offset: usize,
+    /// Hits to return (at most [`MAX_LIMIT`]; 0 returns only counts).
+    pub limit: usize,
+    /// Compute snippets.
+    pub snippets: bool,
+    /// Compute facet counts.
+    pub facets: bool,
+    /// Recency half-life in days for relevance sorting; `None`: no recency factor.
+    pub recency_half_life_days: Option<f32>,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            lang: None,
+            since: None,
+            until: None,
+            sources: Vec::new(),
+            sections: Vec::new(),
+            tags: Vec::new(),
+            sort: Sort::Relevance,
+            offset: 0,
+            limit: 10,
+            snippets: true,
+            facets: false,
+            recency_half_life_days: None,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for `query` with the defaults: 10 hits, snippets, no facets.
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest { query: query.into(), ..Default::default() }
+    }
+
+    /// Sets [`SearchRequest::lang`].
+    #[must_use]
+    pub fn lang(mut self, lang: Lang) -> Self {
+        self.lang = Some(lang);
+        self
+    }
+
+    /// Sets [`SearchRequest::since`].
+    #[must_use]
+    pub fn since(mut self, date: impl Into<String>) -> Self {
+        self.since = Some(date.into());
+        self
+    }
+
+    /// Sets [`SearchRequest::until`].
+    #[must_use]
+    pub fn until(mut self, date: impl Into<String>) -> Self {
+        self.until = Some(date.into());
+        self
+    }
+
+    /// Sets [`SearchRequest::sort`].
+    #[must_use]
+    pub fn sort(mut self, sort: Sort) -> Self {
+        self.sort = sort;
+        self
+    }
+
+    /// Sets [`SearchRequest::offset`].
+    #[must_use]
+    pub fn offset(mut self, offset: usize) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Sets [`SearchRequest::limit`].
+    #[must_use]
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Sets [`SearchRequest::snippets`].
+    #[must_use]
+    pub fn snippets(mut self, on: bool) -> Self {
+        self.snippets = on;
+        self
+    }
+
+    /// Sets [`SearchRequest::facets`].
+    #[must_use]
+    pub fn facets(mut self, on: bool) -> Self {
+        self.facets = on;
+        self
+    }
+
+    /// Adds a source filter.
+    #[must_use]
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.sources.push(source.into());
+        self
+    }
+
+    /// Adds a section filter.
+    #[must_use]
+    pub fn section(mut self, section: impl Into<String>) -> Self {
+        self.sections.push(section.into());
+        self
+    }
+
+    /// Adds a tag filter.
+    #[must_use]
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// Sets [`SearchRequest::recency_half_life_days`].
+    #[must_use]
+    pub fn recency_half_life_days(mut self, days: f32) -> Self {
+        self.recency_half_life_days = Some(days);
+        self
+    }
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hit {
+    /// Article id.
+    pub id: String,
+    /// Ranking score (BM25-based; see the module docs).
+    pub score: f32,
+    /// Title as stored.
+    pub title: String,
+    /// URL, if any.
+    pub url: Option<String>,
+    /// Publication date, RFC 3339 (UTC).
+    pub date: Option<String>,
+    /// Source, if any.
+    pub source: Option<String>,
+    /// Section, if any.
+    pub section: Option<String>,
+    /// Language the article was indexed in.
+    pub lang: Lang,
+    /// The best passage with its matches, when asked for.
+    pub snippet: Option<Snippet>,
+}
+
+/// A facet value and its number of matching articles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    /// The value (source name, section, language code, year or tag).
+    pub value: String,
+    /// Matching articles with that value.
+    pub count: u64,
+}
+
+/// Facet counts over all matching articles, most frequent first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    /// Per source.
+    pub source: Vec<FacetCount>,
+    /// Per section.
+    pub section: Vec<FacetCount>,
+    /// Per language.
+    pub lang: Vec<FacetCount>,
+    /// Per year.
+    pub year: Vec<FacetCount>,
+    /// Per tag.
+    pub tag: Vec<FacetCount>,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchResponse {
+    /// Number of matching articles.
+    pub total: usize,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts, when asked for.
+    pub facets: Option<Facets>,
+    /// What the query parser repaired (unclosed quote…), for an optional hint.
+    pub warnings: Vec<String>,
+    /// Time taken.
+    #[serde(serialize_with = "ser_millis", rename = "took_ms")]
+    pub took: Duration,
+}
+
+fn ser_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64() * 1e3)
+}
+
+/// A candidate hit before loading: sort key, address, id (loaded only to break ties).
+struct Candidate {
+    key: (f64, f64),
+    score: f32,
+    addr: DocAddress,
+    id: Option<String>,
+}
+
+fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field).and_then(|v| v.as_str().map(str::to_string))
+}
+
+fn date_filter(
+    schema: &NewsSchema,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<Option<Box<dyn Query>>> {
+    let lower = match since {
+        Some(s) => {
+            let t = match parse_day(s, false) {
+                Some(d) => d.midnight().assume_utc(),
+                None => parse_date(s)?,
+            };
+            std::ops::Bound::Included(Term::from_field_date_for_search(
+                schema.date,
+                DateTime::from_timestamp_secs(t.unix_timestamp()),
+            ))
+        }
+        None => std::ops::Bound::Unbounded,
+    };
+    let upper = match until {
+        Some(s) => match parse_day(s, true) {
+            Some(d) => match d.next_day() {
+                Some(next) => std::ops::Bound::Excluded(Term::from_field_date_for_search(
+                    schema.date,
+                    DateTime::from_timestamp_secs(next.midnight().assume_utc().unix_timestamp()),
+                )),
+                None => std::ops::Bound::Unbounded,
+            },
+            None => std::ops::Bound::Included(Term::from_field_date_for_search(
+                schema.date,
+                DateTime::from_timestamp_secs(parse_date(s)?.unix_timestamp()),
+            )),
+        },
+        None => std::ops::Bound::Unbounded,
+    };
+    if matches!((&lower, &upper), (std::ops::Bound::Unbounded, std::ops::Bound::Unbounded)) {
+        return Ok(None);
+    }
+    Ok(Some(Box::new(RangeQuery::new(lower, upper))))
+}
+
+fn facet_terms(schema: &NewsSchema, root: &str, values: &[String]) -> Vec<Box<dyn Query>> {
+    values
+        .iter()
+        .map(|v| {
+            Box::new(TermQuery::new(
+                Term::from_facet(schema.facets, &facet(root, v)),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>
+        })
+        .collect()
+}
+
+/// The request filters as one zero-scoring query, `None` without filters.
+fn filters(schema: &NewsSchema, req: &SearchRequest) -> Result<Option<Box<dyn Query>>> {
+    let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(lang) = req.lang {
+        must.push((Occur::Must, facet_terms(schema, "lang", &[lang.code().to_string()]).remove(0)));
+    }
+    if let Some(q) = date_filter(schema, req.since.as_deref(), req.until.as_deref())? {
+        must.push((Occur::Must, q));
+    }
+    for (root, values) in [("source", &req.sources), ("section", &req.sections)] {
+        if !values.is_empty() {
+            let any =
+                facet_terms(schema, root, values).into_iter().map(|q| (Occur::Should, q)).collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+    }
+    for q in facet_terms(schema, "tag", &req.tags) {
+        must.push((Occur::Must, q));
+    }
+    if must.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(must)), 0.0))))
+}
+
+fn and(q: Box<dyn Query>, filter: &Option<Box<dyn Query>>) -> Box<dyn Query> {
+    match filter {
+        None => q,
+        Some(f) => {
+            Box::new(BooleanQuery::new(vec![(Occur::Must, q), (Occur::Must, f.box_clone())]))
+        }
+    }
+}
+
+impl NewsIndex {
+    /// Runs `req` on the last commit.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidDate`] for a bad `since`/`until`; tantivy errors. What the reader typed
+    /// in `query` is never an error.
+    ///
+    /// ```
+    /// use depeche::{index::NewsIndex, search::SearchRequest};
+    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// let response = index.search(&SearchRequest::new("\"unclosed phrase")).unwrap();
+    /// assert_eq!(response.total, 0);
+    /// assert!(index.search(&SearchRequest::new("x").since("hier")).is_err());
+    /// ```
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        let schema = self.schema();
+        let filter = filters(schema, req)?;
+        let parsed = parse(&req.query);
+        let stop_lang = req.lang.or_else(|| detect_language(&req.query));
+        let BuiltQuery { any, all, highlight } =
+            QueryBuilder::new(schema).build(&parsed, req.lang, stop_lang);
+        let searcher = self.searcher();
+        let any_f = and(any, &filter);
+
+        let limit = req.limit.min(MAX_LIMIT);
+        let offset = req.offset.min(MAX_OFFSET);
+        let (total, facets) = if req.facets {
+            let mut fc = FacetCollector::for_field(FACET_FIELD);
+            for root in ["/source", "/section", "/lang", "/year", "/tag"] {
+                fc.add_facet(root);
+            }
+            let (total, counts) = searcher.search(&any_f, &(Count, fc))?;
+            let get = |root: &str| {
+                counts
+                    .top_k(root, FACET_TOP_K)
+                    .into_iter()
+                    .map(|(f, count)| FacetCount {
+                        value: f.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
+                        count,
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let facets = Facets {
+                source: get("/source"),
+                section: get("/section"),
+                lang: get("/lang"),
+                year: get("/year"),
+                tag: get("/tag"),
+            };
+            (Some(total), Some(facets))
+        } else if limit == 0 || (all.is_some() && req.sort == Sort::Relevance) {
+            (Some(searcher.search(&any_f, &Count)?), None)
+        } else {
+            // Counted together with the top hits below.
+            (None, None)
+        };
+
+        let mut hits = Vec::new();
+        let mut total = total.unwrap_or(0);
+        if limit > 0 && (offset < total || total == 0) {
+            let k = offset + limit + TIE_MARGIN;
+            let mut candidates = Vec::new();
+            match (&all, req.sort) {
+                (Some(all), Sort::Relevance) => {
+                    let all_f = and(all.box_clone(), &filter);
+                    let (n1, mut first) = self.top(&all_f, k, req)?;
+                    candidates.append(&mut first);
+                    if n1 < k {
+                        let rest: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                            (Occur::Must, any_f.box_clone()),
+                            (Occur::MustNot, all.box_clone()),
+                        ]));
+                        let (_, mut second) = self.top(&rest, k - n1, req)?;
+                        candidates.append(&mut second);
+                    }
+                }
+                _ => {
+                    let (count, mut c) = self.top(&any_f, k, req)?;
+                    total = count;
+                    candidates.append(&mut c);
+                }
+            }
+            let page: Vec<Candidate> = candidates.into_iter().skip(offset).take(limit).collect();
+            let mut highlighter = snippet::Highlighter::new(&highlight);
+            for c in page {
+                let doc: TantivyDocument = searcher.doc(c.addr)?;
+                hits.push(self.hit(&doc, c, req.snippets, &mut highlighter));
+            }
+        }
+        Ok(SearchResponse {
+            total,
+            hits,
+            facets,
+            warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+            took: started.elapsed(),
+        })
+    }
+
+    /// Top `k` of `query` by the request's sort key, ties broken by id; and the match count.
+    fn top(
+        &self,
+        query: &dyn Query,
+        k: usize,
+        req: &SearchRequest,
+    ) -> Result<(usize, Vec<Candidate>)> {
+        let sort = req.sort;
+        let half_life =
+            req.recency_half_life_days.filter(|h| h.is_finite() && *h > 0.0).map(|h| h * 86_400.0);
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let collector =
+            TopDocs::with_limit(k.max(1)).tweak_score(move |segment: &SegmentReader| {
+                let dates = segment.fast_fields().date(DATE_FIELD).ok();
+                move |doc: DocId, score: Score| {
+                    let date =
+                        dates.as_ref().and_then(|c| c.first(doc)).map(|d| d.into_timestamp_secs());
+                    let d = date.map(|d| d as f64);
+                    match sort {
+                        Sort::Relevance => {
+                            let mut s = score;
+                            if let (Some(h), Some(d)) = (half_life, date) {
+                                let age = (now - d).max(0) as f32;
+                                s *= 1.0 + RECENCY_WEIGHT * 0.5f32.powf(age / h);
+                            }
+                            (f64::from(s), d.unwrap_or(f64::MIN), s)
+                        }
+                        Sort::Newest => (d.unwrap_or(f64::MIN), f64::from(score), score),
+                        Sort::Oldest => (d.map_or(f64::MIN, |d| -d), f64::from(score), score),
+                    }
+                }
+            });
+        let (count, top) = self.searcher().search(query, &(Count, collector))?;
+        let mut cands: Vec<Candidate> = top
+            .into_iter()
+            .map(|((a, b, score), addr)| Candidate { key: (a, b), score, addr, id: None })
+            .collect();
+        self.break_ties(&mut cands)?;
+        Ok((count, cands))
+    }
+
+    /// Sorts by key (descending), then id (ascending) among equal keys.
+    fn break_ties(&self, cands: &mut [Candidate]) -> Result<()> {
+        let eq = |a: &(f64, f64), b: &(f64, f64)| a.0 == b.0 && a.1 == b.1;
+        let searcher = self.searcher();
+        for i in 0..cands.len() {
+            let tied = (i > 0 && eq(&cands[i - 1].key, &cands[i].key))
+                || (i + 1 < cands.len() && eq(&cands[i + 1].key, &cands[i].key));
+            if tied {
+                let doc: TantivyDocument = searcher.doc(cands[i].addr)?;
+                cands[i].id = stored_str(&doc, self.schema().id);
+            }
+        }
+        cands.sort_by(|a, b| {
+            b.key
+                .0
+                .total_cmp(&a.key.0)
+                .then(b.key.1.total_cmp(&a.key.1))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(())
+    }
+
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        c: Candidate,
+        snippets: bool,
+        highlighter: &mut snippet::Highlighter<'_>,
+    ) -> Hit {
+        let s = self.schema();
+        let lang = stored_str(doc, s.lang).and_then(|l| l.parse().ok()).unwrap_or(Lang::French);
+        let date = doc
+            .get_first(s.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| d.into_utc().format(&time::format_description::well_known::Rfc3339).ok());
+        let snippet = snippets.then(|| {
+            let mut best: Option<(usize, SnippetField, String, Vec<std::ops::Range<usize>>)> = None;
+            for (field, f) in [
+                (SnippetField::Lead, s.stored_lead),
+                (SnippetField::Body, s.stored_body),
+                (SnippetField::Title, s.stored_title),
+            ] {
+                let Some(text) = stored_str(doc, f) else { continue };
+                let ranges = highlighter.ranges(&text, lang);
+                let n = ranges.len();
+                if best.as_ref().is_none_or(|b| n > b.0 || (b.0 == 0 && b.1 == SnippetField::Title))
+                {
+                    best = Some((n, field, text, ranges));
+                }
+            }
+            best.map(|(_, field, text, ranges)| snippet::window(field, &text, &ranges))
+        });
+        Hit {
+            id: c.id.or_else(|| stored_str(doc, s.id)).unwrap_or_default(),
+            score: c.score,
+            title: stored_str(doc, s.stored_title).unwrap_or_default(),
+            url: stored_str(doc, s.url),
+            date,
+            source: stored_str(doc, s.source),
+            section: stored_str(doc, s.section),
+            lang,
+            snippet: snippet.flatten(),
+        }
+    }
+}
+
+/// Checks a `since`/`until` filter date without searching: `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or
+/// RFC 3339.
+///
+/// # Errors
+///
+/// [`Error::InvalidDate`] when [`SearchRequest::since`] / [`SearchRequest::until`] would refuse it.
+///
+/// ```
+/// assert!(depeche::search::check_filter_date("2016-02").is_ok());
+/// assert!(depeche::search::check_filter_date("2016-02-30").is_err());
+/// ```
+pub fn check_filter_date(s: &str) -> Result<()> {
+    if parse_day(s, false).is_some() {
+        return Ok(());
+    }
+    parse_date(s).map(|_| ())
+}
