@@ -27,7 +27,7 @@ pub const EXACT_ANALYZER: &str = "depeche_exact";
 /// while let Some(token) = stream.next() {
 ///     terms.push(token.text.clone());
 /// }
-/// assert_eq!(terms, ["elys", "a", "il", "repond"]);
+/// assert_eq!(terms, ["elys", "a", "il", "repondu"]);
 /// ```
 pub fn analyzer(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::from(NewsTokenizer::new(lang, true))

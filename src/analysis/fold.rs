@@ -16,7 +16,7 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 ///
 /// ```
 /// use depeche::analysis::fold;
-/// assert_eq!(fold("L’Élysée"), "l’elysee");
+/// assert_eq!(fold("L’Élysée"), "l'elysee");
 /// assert_eq!(fold("Đà Nẵng"), "da nang");
 /// assert_eq!(fold("ŒUVRE"), "oeuvre");
 /// assert_eq!(fold("ＡＳＥＡＮ"), "asean");

@@ -26,7 +26,7 @@
 //!
 //! Folding happens *before* stemming, so a word and its accent-stripped spelling always give
 //! the same terms (`sécurité` and `securite`). The French stemmer works on folded words and
-//! recovers what Snowball's accented rules knew; see [`stem`](Stemmer) for its design and
+//! recovers what Snowball's accented rules knew; see [`stem`] for its design and
 //! figures.
 //!
 //! # Limits
@@ -39,7 +39,7 @@ mod elision;
 mod fold;
 mod language;
 mod segmenter;
-mod stem;
+pub mod stem;
 mod stopwords;
 mod tokenizer;
 
