@@ -14,7 +14,9 @@
 //!    (count + 10 hits + snippets); the stock index through `QueryParser` + `Count` + `TopDocs`
 //!    (10) + loading the 10 stored documents.
 //!
-//! Set `DEPECHE_BENCH_DOCS` to change the size of the generated index.
+//! Set `DEPECHE_BENCH_DOCS` to change the size of the generated index, and
+//! `DEPECHE_BENCH_PROFILE=1` to skip the indexing benches and print, instead, the analyzers' own
+//! throughput (warm, repeated passes) and a breakdown of each query's latency.
 
 use std::hint::black_box;
 use std::ops::Bound;
@@ -287,10 +289,7 @@ fn stock_query(stock: &Stock, kind: &str, q: &str) -> Box<dyn Query> {
 }
 
 fn analyzer_speeds() {
-    let text: String = articles()
-        .iter()
-        .map(|a| format!("{}\n{}\n", a.title, a.body))
-        .collect();
+    let text: String = articles().iter().map(|a| format!("{}\n{}\n", a.title, a.body)).collect();
     for (name, mut a) in [
         ("depeche fr", depeche::analyzer(depeche::Lang::French)),
         ("depeche exact", depeche::analysis::exact_analyzer()),

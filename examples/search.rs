@@ -198,13 +198,20 @@ pub(crate) fn ensure_corpus_index(
         let _ = std::fs::remove_dir_all(&tmp);
         failure(format!("cannot build the index in {}: {e}", dir.display()))
     })?;
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| {
-            failure(format!("cannot replace the stale index {}: {e}", dir.display()))
-        })?;
+    if let Err(e) = std::fs::remove_dir_all(dir) {
+        if dir.exists() {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(failure(format!("cannot replace the stale index {}: {e}", dir.display())));
+        }
     }
-    std::fs::rename(&tmp, dir)
-        .map_err(|e| failure(format!("cannot move the index to {}: {e}", dir.display())))?;
+    if let Err(e) = std::fs::rename(&tmp, dir) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        // Another run may have just put a fresh index in place.
+        let fresh = std::fs::read_to_string(dir.join(STAMP)).is_ok_and(|s| s.trim() == stamp);
+        if !fresh {
+            return Err(failure(format!("cannot move the index to {}: {e}", dir.display())));
+        }
+    }
     let index = NewsIndex::open(dir).map_err(|e| failure(format!("{e}")))?;
     Ok((index, true))
 }
@@ -262,7 +269,8 @@ fn print_human(
         if let Some(s) = &hit.snippet {
             let text = bold(&s.text, &s.highlights, color).replace('\n', " ");
             let pre = if s.start > 0 { "…" } else { "" };
-            writeln!(out, "   {pre}{text}…")?;
+            let post = if s.html.ends_with('…') { "…" } else { "" };
+            writeln!(out, "   {pre}{text}{post}")?;
         }
         if let Some(url) = &hit.url {
             writeln!(out, "   {url}")?;

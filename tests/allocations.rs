@@ -34,7 +34,7 @@ fn a_warm_analyzer_allocates_nothing_per_token() {
     let text: String = CORPUS.lines().take(300).collect::<Vec<_>>().join("\n");
     for lang in Lang::ALL {
         let mut analyzer = analyzer(lang);
-        let mut count = |analyzer: &mut tantivy::tokenizer::TextAnalyzer| {
+        let count = |analyzer: &mut tantivy::tokenizer::TextAnalyzer| {
             let mut stream = analyzer.token_stream(&text);
             let mut n = 0usize;
             while stream.advance() {

@@ -557,3 +557,25 @@ fn example_cache_is_reused_and_rebuilt_when_stale() {
     assert!(built);
     assert_eq!(index.num_articles(), 1);
 }
+
+fn shared_index() -> &'static NewsIndex {
+    static INDEX: std::sync::OnceLock<NewsIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(index)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever a reader types (operators, quotes, fields, accents), search answers.
+    #[test]
+    fn any_query_is_answered(q in "([-+()\"«»*~: ]|OR|title:|date:|lang:|2016|\\.\\.|l'|le|monde|président|numéri|[a-zé]{1,8}){0,12}") {
+        let r = shared_index().search(&SearchRequest::new(q.clone()).facets(true));
+        proptest::prop_assert!(r.is_ok(), "query {:?}: {:?}", q, r);
+    }
+
+    #[test]
+    fn any_unicode_query_is_answered(q in "\\PC{0,40}") {
+        let r = shared_index().search(&SearchRequest::new(q.clone()));
+        proptest::prop_assert!(r.is_ok(), "query {:?}: {:?}", q, r);
+    }
+}

@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use tantivy::directory::MmapDirectory;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 pub(crate) use article::facet;
@@ -33,7 +34,7 @@ pub use article::{parse_date, Article, MAX_YEAR, MIN_YEAR};
 pub use import::{ImportReport, Progress, Refusal};
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
 
-use crate::analysis::register_analyzers;
+use crate::analysis::{analyzer, exact_analyzer, register_analyzers, Lang};
 use crate::{Error, Result};
 
 /// Default indexing memory budget: 64 MB, shared by the indexing threads.
@@ -46,6 +47,7 @@ pub const MIN_MEMORY_BUDGET_PER_THREAD: usize = 15_000_000;
 /// ```
 /// let options = depeche::index::IndexOptions { memory_budget: 100_000_000, threads: 2 };
 /// let index = depeche::index::NewsIndex::create_in_ram_with(options).unwrap();
+/// assert_eq!(index.num_articles(), 0);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IndexOptions {
@@ -61,6 +63,53 @@ impl Default for IndexOptions {
         IndexOptions { memory_budget: DEFAULT_MEMORY_BUDGET, threads: 1 }
     }
 }
+
+/// One French, one English and one exact-form analyzer.
+///
+/// The analyzers keep a stem cache that warms up with use, so searches reuse them: a
+/// [`NewsIndex`] keeps a small pool ([`NewsIndex::take_analyzers`]).
+///
+/// ```
+/// let mut set = depeche::index::Analyzers::new();
+/// let mut stream = set.exact.token_stream("Élysée");
+/// assert_eq!(stream.next().unwrap().text, "elysee");
+/// ```
+pub struct Analyzers {
+    /// [`crate::analyzer`]`(Lang::French)`.
+    pub french: TextAnalyzer,
+    /// [`crate::analyzer`]`(Lang::English)`.
+    pub english: TextAnalyzer,
+    /// [`crate::analysis::exact_analyzer`].
+    pub exact: TextAnalyzer,
+}
+
+impl Default for Analyzers {
+    fn default() -> Self {
+        Analyzers::new()
+    }
+}
+
+impl Analyzers {
+    /// Fresh analyzers.
+    pub fn new() -> Analyzers {
+        Analyzers {
+            french: analyzer(Lang::French),
+            english: analyzer(Lang::English),
+            exact: exact_analyzer(),
+        }
+    }
+
+    /// The stemming analyzer of `lang`.
+    pub fn of(&mut self, lang: Lang) -> &mut TextAnalyzer {
+        match lang {
+            Lang::French => &mut self.french,
+            Lang::English => &mut self.english,
+        }
+    }
+}
+
+/// Analyzer sets kept for reuse.
+const ANALYZER_POOL: usize = 8;
 
 /// A news index, in a directory or in RAM.
 ///
@@ -83,6 +132,7 @@ pub struct NewsIndex {
     writer: Mutex<Option<IndexWriter>>,
     dir: Option<PathBuf>,
     options: IndexOptions,
+    analyzers: Mutex<Vec<Analyzers>>,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -110,6 +160,7 @@ impl NewsIndex {
     /// ```
     /// use depeche::index::{IndexOptions, NewsIndex};
     /// let index = NewsIndex::create_in_ram_with(IndexOptions::default()).unwrap();
+    /// assert_eq!(index.num_articles(), 0);
     /// ```
     pub fn create_in_ram_with(options: IndexOptions) -> Result<NewsIndex> {
         let schema = NewsSchema::new();
@@ -126,6 +177,7 @@ impl NewsIndex {
     ///
     /// ```no_run
     /// let index = depeche::index::NewsIndex::open_or_create("news-index").unwrap();
+    /// println!("{} articles", index.num_articles());
     /// ```
     pub fn open_or_create(dir: impl AsRef<Path>) -> Result<NewsIndex> {
         NewsIndex::open_or_create_with(dir, IndexOptions::default())
@@ -137,6 +189,7 @@ impl NewsIndex {
     /// use depeche::index::{IndexOptions, NewsIndex};
     /// let options = IndexOptions { memory_budget: 200_000_000, threads: 2 };
     /// let index = NewsIndex::open_or_create_with("news-index", options).unwrap();
+    /// println!("{} articles", index.num_articles());
     /// ```
     pub fn open_or_create_with(dir: impl AsRef<Path>, options: IndexOptions) -> Result<NewsIndex> {
         let dir = dir.as_ref();
@@ -165,6 +218,7 @@ impl NewsIndex {
     ///
     /// ```no_run
     /// let index = depeche::index::NewsIndex::open("news-index").unwrap();
+    /// println!("{} articles", index.num_articles());
     /// ```
     pub fn open(dir: impl AsRef<Path>) -> Result<NewsIndex> {
         let dir = dir.as_ref();
@@ -191,7 +245,15 @@ impl NewsIndex {
     ) -> Result<NewsIndex> {
         register_analyzers(index.tokenizers());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(NewsIndex { index, schema, reader, writer: Mutex::new(None), dir, options })
+        Ok(NewsIndex {
+            index,
+            schema,
+            reader,
+            writer: Mutex::new(None),
+            dir,
+            options,
+            analyzers: Mutex::new(Vec::new()),
+        })
     }
 
     /// The field handles.
@@ -212,6 +274,27 @@ impl NewsIndex {
     /// A searcher on the last commit.
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// Analyzers from the pool (warm stem caches), or fresh ones; give them back with
+    /// [`NewsIndex::give_back_analyzers`].
+    ///
+    /// ```
+    /// let index = depeche::index::NewsIndex::create_in_ram().unwrap();
+    /// let set = index.take_analyzers();
+    /// index.give_back_analyzers(set);
+    /// ```
+    pub fn take_analyzers(&self) -> Analyzers {
+        let mut pool = self.analyzers.lock().unwrap_or_else(|e| e.into_inner());
+        pool.pop().unwrap_or_default()
+    }
+
+    /// Returns analyzers to the pool.
+    pub fn give_back_analyzers(&self, set: Analyzers) {
+        let mut pool = self.analyzers.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < ANALYZER_POOL {
+            pool.push(set);
+        }
     }
 
     /// Number of articles visible to searches (committed, not deleted).

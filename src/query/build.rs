@@ -10,20 +10,25 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term};
+use tantivy::{DateTime, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 use time::Date;
 
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
-use crate::analysis::{analyzer, exact_analyzer, is_stop_word, Lang};
-use crate::index::{facet, NewsSchema};
+use crate::analysis::{is_stop_word, Lang};
+use crate::index::{facet, Analyzers, NewsSchema};
 
 /// Shortest prefix searched as a prefix (`numéri*`), in characters after folding; a shorter
 /// one (`nu*`) is searched as the plain word.
 pub const MIN_PREFIX_LEN: usize = 3;
-/// Plain words of at least this many characters (folded) also match words one edit away
-/// (insertion, deletion, substitution or transposition) in the exact-form field, at the lower
-/// weight [`Boosts::fuzzy`]. Accents cost nothing: both sides are folded.
+/// Automatic typo tolerance: a plain word of at least this many characters (folded) that is
+/// rare in the index (its exact form in fewer than [`AUTO_FUZZY_MAX_DOC_FREQ`] articles, the
+/// sign of a typo) also matches the words one edit away (insertion, deletion, substitution or
+/// adjacent transposition) in the exact-form field, at the low constant weight
+/// [`Boosts::fuzzy`]. Accents cost nothing: both sides are folded. Without a searcher
+/// ([`QueryBuilder::with_searcher`]) every long word gets it.
 pub const AUTO_FUZZY_MIN_LEN: usize = 7;
+/// See [`AUTO_FUZZY_MIN_LEN`].
+pub const AUTO_FUZZY_MAX_DOC_FREQ: u64 = 3;
 /// Slop of the proximity boost of multi-word queries.
 pub const PROXIMITY_SLOP: u32 = 4;
 
@@ -114,12 +119,10 @@ pub struct BuiltQuery {
 /// let built = builder.build(&parse("transformation numérique"), None, None);
 /// assert!(built.all.is_some());
 /// ```
-#[derive(Clone)]
 pub struct QueryBuilder {
     schema: NewsSchema,
-    fr: TextAnalyzer,
-    en: TextAnalyzer,
-    exact: TextAnalyzer,
+    analyzers: Analyzers,
+    searcher: Option<Searcher>,
     /// The weights used.
     pub boosts: Boosts,
 }
@@ -293,20 +296,44 @@ fn day_start(d: Date) -> DateTime {
 impl QueryBuilder {
     /// A builder for `schema` with the crate's analyzers and default [`Boosts`].
     pub fn new(schema: &NewsSchema) -> QueryBuilder {
+        QueryBuilder::with_analyzers(schema, Analyzers::new())
+    }
+
+    /// A builder using `analyzers` (for example warm ones from [`crate::NewsIndex::take_analyzers`]).
+    pub fn with_analyzers(schema: &NewsSchema, analyzers: Analyzers) -> QueryBuilder {
         QueryBuilder {
             schema: schema.clone(),
-            fr: analyzer(Lang::French),
-            en: analyzer(Lang::English),
-            exact: exact_analyzer(),
+            analyzers,
+            searcher: None,
             boosts: Boosts::default(),
         }
     }
 
-    fn analyzer(&mut self, lang: Lang) -> &mut TextAnalyzer {
-        match lang {
-            Lang::French => &mut self.fr,
-            Lang::English => &mut self.en,
+    /// Lets the builder look at document frequencies (for automatic typo tolerance, see
+    /// [`AUTO_FUZZY_MIN_LEN`]).
+    #[must_use]
+    pub fn with_searcher(mut self, searcher: Searcher) -> QueryBuilder {
+        self.searcher = Some(searcher);
+        self
+    }
+
+    /// Whether the folded `word` looks like a typo: absent or rare in the index.
+    fn is_rare(&self, word: &str) -> bool {
+        match &self.searcher {
+            None => true,
+            Some(searcher) => searcher
+                .doc_freq(&Term::from_field_text(self.schema.exact, word))
+                .map_or(true, |df| df < AUTO_FUZZY_MAX_DOC_FREQ),
         }
+    }
+
+    /// Gives the analyzers back.
+    pub fn into_analyzers(self) -> Analyzers {
+        self.analyzers
+    }
+
+    fn analyzer(&mut self, lang: Lang) -> &mut TextAnalyzer {
+        self.analyzers.of(lang)
     }
 
     /// Builds the queries of `parsed`.
@@ -339,7 +366,7 @@ impl QueryBuilder {
     }
 
     fn folded(&mut self, text: &str) -> Vec<(usize, String)> {
-        analyze(&mut self.exact, text)
+        analyze(&mut self.analyzers.exact, text)
     }
 
     fn is_stop(&mut self, text: &str, ctx: &Ctx) -> bool {
@@ -544,7 +571,9 @@ impl QueryBuilder {
             }
             WordKind::Plain => {
                 let auto = single
-                    .filter(|w| !precise && w.chars().count() >= AUTO_FUZZY_MIN_LEN)
+                    .filter(|w| {
+                        !precise && w.chars().count() >= AUTO_FUZZY_MIN_LEN && self.is_rare(w)
+                    })
                     .map(|w| (w, 1));
                 self.plain_word(text, scope, precise, auto, ctx)
             }

@@ -10,9 +10,9 @@
 //!   searched language (title ×3, lead ×1.5, body ×1; best field plus 0.2 × the others), with an
 //!   extra weight when the exact (unstemmed, folded) form occurs.
 //! - **All words first.** A document matching all the positive clauses of the query ranks above
-//!   every document matching only some of them: the search runs the conjunction first, then the
-//!   disjunction minus the conjunction ([`BuiltQuery::all`] / [`BuiltQuery::any`]). Inside each
-//!   tier documents are ordered by score.
+//!   every document matching only some of them. The search runs the disjunction
+//!   ([`BuiltQuery::any`]) and, in the same pass, probes each matching document against the
+//!   conjunction ([`BuiltQuery::all`]): the tier is the first sort key, the score the second.
 //! - **Stop words** of the query's language are dropped from bag-of-words clauses, except when
 //!   the query has nothing but stop words; they are kept inside phrases.
 //! - **Proximity**: with two plain words or more, a sloppy phrase of them (slop
@@ -20,7 +20,8 @@
 //! - **Prefixes** (`numéri*`) match the folded, unstemmed words; at least [`MIN_PREFIX_LEN`]
 //!   characters, a shorter prefix is searched as a plain word.
 //! - **Typos**: `word~` (1 edit) or `word~2` (2 edits) asks for typo tolerance; plain words of
-//!   [`AUTO_FUZZY_MIN_LEN`] characters or more get 1 edit automatically, at a low constant score.
+//!   [`AUTO_FUZZY_MIN_LEN`] characters or more that are rare in the index (fewer than
+//!   [`AUTO_FUZZY_MAX_DOC_FREQ`] articles) get 1 edit automatically, at a low constant score.
 //!   Accents never count as edits, since both sides are folded.
 //!
 //! ```
@@ -40,7 +41,8 @@ mod parse;
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
 pub(crate) use build::lang_slot;
 pub use build::{
-    Boosts, BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MIN_LEN, MIN_PREFIX_LEN, PROXIMITY_SLOP,
+    Boosts, BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
+    MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
 pub use parse::parse;
 pub(crate) use parse::parse_day;

@@ -36,13 +36,19 @@
 
 mod snippet;
 
+use std::cell::RefCell;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery, Weight,
+};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DateTime, DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DateTime, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term,
+};
 
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 
@@ -314,7 +320,7 @@ fn ser_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S
 
 /// A candidate hit before loading: sort key, address, id (loaded only to break ties).
 struct Candidate {
-    key: (f64, f64),
+    key: (u8, f64, f64),
     score: f32,
     addr: DocAddress,
     id: Option<String>,
@@ -431,9 +437,11 @@ impl NewsIndex {
         let filter = filters(schema, req)?;
         let parsed = parse(&req.query);
         let stop_lang = req.lang.or_else(|| detect_language(&req.query));
-        let BuiltQuery { any, all, highlight } =
-            QueryBuilder::new(schema).build(&parsed, req.lang, stop_lang);
         let searcher = self.searcher();
+        let mut builder = QueryBuilder::with_analyzers(schema, self.take_analyzers())
+            .with_searcher(searcher.clone());
+        let BuiltQuery { any, all, highlight } = builder.build(&parsed, req.lang, stop_lang);
+        let mut analyzers = builder.into_analyzers();
         let any_f = and(any, &filter);
 
         let limit = req.limit.min(MAX_LIMIT);
@@ -462,7 +470,7 @@ impl NewsIndex {
                 tag: get("/tag"),
             };
             (Some(total), Some(facets))
-        } else if limit == 0 || (all.is_some() && req.sort == Sort::Relevance) {
+        } else if limit == 0 {
             (Some(searcher.search(&any_f, &Count)?), None)
         } else {
             // Counted together with the top hits below.
@@ -474,33 +482,23 @@ impl NewsIndex {
         if limit > 0 && (offset < total || total == 0) {
             let k = offset + limit + TIE_MARGIN;
             let mut candidates = Vec::new();
-            match (&all, req.sort) {
-                (Some(all), Sort::Relevance) => {
-                    let all_f = and(all.box_clone(), &filter);
-                    let (n1, mut first) = self.top(&all_f, k, req)?;
-                    candidates.append(&mut first);
-                    if n1 < k {
-                        let rest: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                            (Occur::Must, any_f.box_clone()),
-                            (Occur::MustNot, all.box_clone()),
-                        ]));
-                        let (_, mut second) = self.top(&rest, k - n1, req)?;
-                        candidates.append(&mut second);
-                    }
-                }
-                _ => {
-                    let (count, mut c) = self.top(&any_f, k, req)?;
-                    total = count;
-                    candidates.append(&mut c);
-                }
-            }
+            // With several words and relevance order, articles matching all of them form the
+            // first tier: one pass, the conjunction probed doc by doc.
+            let tier = match req.sort {
+                Sort::Relevance => all.as_deref(),
+                _ => None,
+            };
+            let (count, mut c) = self.top(&searcher, &any_f, tier, k, req)?;
+            total = count;
+            candidates.append(&mut c);
             let page: Vec<Candidate> = candidates.into_iter().skip(offset).take(limit).collect();
-            let mut highlighter = snippet::Highlighter::new(&highlight);
+            let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
             for c in page {
                 let doc: TantivyDocument = searcher.doc(c.addr)?;
                 hits.push(self.hit(&doc, c, req.snippets, &mut highlighter));
             }
         }
+        self.give_back_analyzers(analyzers);
         Ok(SearchResponse {
             total,
             hits,
@@ -513,7 +511,9 @@ impl NewsIndex {
     /// Top `k` of `query` by the request's sort key, ties broken by id; and the match count.
     fn top(
         &self,
+        searcher: &Searcher,
         query: &dyn Query,
+        tier: Option<&dyn Query>,
         k: usize,
         req: &SearchRequest,
     ) -> Result<(usize, Vec<Candidate>)> {
@@ -521,40 +521,58 @@ impl NewsIndex {
         let half_life =
             req.recency_half_life_days.filter(|h| h.is_finite() && *h > 0.0).map(|h| h * 86_400.0);
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let tier_weight: Option<Arc<dyn Weight>> = match tier {
+            Some(q) => Some(Arc::from(q.weight(EnableScoring::disabled_from_searcher(searcher))?)),
+            None => None,
+        };
         let collector =
             TopDocs::with_limit(k.max(1)).tweak_score(move |segment: &SegmentReader| {
                 let dates = segment.fast_fields().date(DATE_FIELD).ok();
+                // Docs come in increasing order: the conjunction's scorer only moves forward.
+                let conj = tier_weight
+                    .as_ref()
+                    .and_then(|w| w.scorer(segment, 1.0).ok())
+                    .map(RefCell::new);
                 move |doc: DocId, score: Score| {
+                    let first_tier = match &conj {
+                        None => 1u8,
+                        Some(cell) => {
+                            let mut scorer = cell.borrow_mut();
+                            let at =
+                                if scorer.doc() < doc { scorer.seek(doc) } else { scorer.doc() };
+                            u8::from(at == doc)
+                        }
+                    };
                     let date =
                         dates.as_ref().and_then(|c| c.first(doc)).map(|d| d.into_timestamp_secs());
                     let d = date.map(|d| d as f64);
-                    match sort {
+                    let (a, b) = match sort {
                         Sort::Relevance => {
                             let mut s = score;
                             if let (Some(h), Some(d)) = (half_life, date) {
                                 let age = (now - d).max(0) as f32;
                                 s *= 1.0 + RECENCY_WEIGHT * 0.5f32.powf(age / h);
                             }
-                            (f64::from(s), d.unwrap_or(f64::MIN), s)
+                            return (first_tier, f64::from(s), d.unwrap_or(f64::MIN), s);
                         }
-                        Sort::Newest => (d.unwrap_or(f64::MIN), f64::from(score), score),
-                        Sort::Oldest => (d.map_or(f64::MIN, |d| -d), f64::from(score), score),
-                    }
+                        Sort::Newest => (d.unwrap_or(f64::MIN), f64::from(score)),
+                        Sort::Oldest => (d.map_or(f64::MIN, |d| -d), f64::from(score)),
+                    };
+                    (first_tier, a, b, score)
                 }
             });
-        let (count, top) = self.searcher().search(query, &(Count, collector))?;
+        let (count, top) = searcher.search(query, &(Count, collector))?;
         let mut cands: Vec<Candidate> = top
             .into_iter()
-            .map(|((a, b, score), addr)| Candidate { key: (a, b), score, addr, id: None })
+            .map(|((t, a, b, score), addr)| Candidate { key: (t, a, b), score, addr, id: None })
             .collect();
-        self.break_ties(&mut cands)?;
+        self.break_ties(searcher, &mut cands)?;
         Ok((count, cands))
     }
 
     /// Sorts by key (descending), then id (ascending) among equal keys.
-    fn break_ties(&self, cands: &mut [Candidate]) -> Result<()> {
-        let eq = |a: &(f64, f64), b: &(f64, f64)| a.0 == b.0 && a.1 == b.1;
-        let searcher = self.searcher();
+    fn break_ties(&self, searcher: &Searcher, cands: &mut [Candidate]) -> Result<()> {
+        let eq = |a: &(u8, f64, f64), b: &(u8, f64, f64)| a.0 == b.0 && a.1 == b.1 && a.2 == b.2;
         for i in 0..cands.len() {
             let tied = (i > 0 && eq(&cands[i - 1].key, &cands[i].key))
                 || (i + 1 < cands.len() && eq(&cands[i + 1].key, &cands[i].key));
@@ -566,8 +584,9 @@ impl NewsIndex {
         cands.sort_by(|a, b| {
             b.key
                 .0
-                .total_cmp(&a.key.0)
+                .cmp(&a.key.0)
                 .then(b.key.1.total_cmp(&a.key.1))
+                .then(b.key.2.total_cmp(&a.key.2))
                 .then_with(|| a.id.cmp(&b.id))
         });
         Ok(())

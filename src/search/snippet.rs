@@ -3,11 +3,10 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
-use tantivy::tokenizer::TextAnalyzer;
-
-use crate::analysis::{analyzer, exact_analyzer, Lang};
+use crate::analysis::Lang;
+use crate::index::Analyzers;
 use crate::query::{lang_slot, Highlight};
+use serde::Serialize;
 
 /// Target snippet length in bytes (the window is cut on word and char boundaries).
 pub const SNIPPET_LEN: usize = 220;
@@ -113,9 +112,7 @@ pub fn escape_into(s: &str, out: &mut String) {
 /// Finds match ranges in stored texts. Holds its analyzers: make one per search.
 pub(crate) struct Highlighter<'h> {
     highlight: &'h Highlight,
-    fr: TextAnalyzer,
-    en: TextAnalyzer,
-    exact: TextAnalyzer,
+    analyzers: &'h mut Analyzers,
 }
 
 /// Whether `a` and `b` are within `max` edits (optimal string alignment: insertions,
@@ -126,63 +123,48 @@ fn edit_distance_within(a: &str, b: &str, max: u8) -> bool {
         return true;
     }
     const N: usize = 64;
-    let mut ac = ['\0'; N];
-    let mut bc = ['\0'; N];
-    let (mut la, mut lb) = (0, 0);
-    for c in a.chars() {
-        if la == N - 1 {
-            return false;
-        }
-        ac[la] = c;
-        la += 1;
-    }
-    for c in b.chars() {
-        if lb == N - 1 {
-            return false;
-        }
-        bc[lb] = c;
-        lb += 1;
-    }
     let max = usize::from(max);
-    if la.abs_diff(lb) > max {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > max || la >= N || lb >= N {
         return false;
     }
-    // Three rolling rows: i-2, i-1, i.
-    let mut r2 = [0usize; N];
-    let mut r1 = [0usize; N];
-    let mut r0 = [0usize; N];
-    for (j, cell) in r1.iter_mut().enumerate().take(lb + 1) {
+    let mut ac = ['\0'; N];
+    let mut bc = ['\0'; N];
+    for (slot, c) in ac.iter_mut().zip(a.chars()) {
+        *slot = c;
+    }
+    for (slot, c) in bc.iter_mut().zip(b.chars()) {
+        *slot = c;
+    }
+    // Three rolling rows (i-2, i-1, i) in one buffer, rotated by index.
+    let mut rows = [[0usize; N]; 3];
+    for (j, cell) in rows[1].iter_mut().enumerate().take(lb + 1) {
         *cell = j;
     }
+    let (mut r2, mut r1, mut r0) = (0, 1, 2);
     for i in 1..=la {
-        r0[0] = i;
+        rows[r0][0] = i;
         let mut row_min = i;
         for j in 1..=lb {
             let cost = usize::from(ac[i - 1] != bc[j - 1]);
-            let mut v = (r1[j] + 1).min(r0[j - 1] + 1).min(r1[j - 1] + cost);
+            let mut v = (rows[r1][j] + 1).min(rows[r0][j - 1] + 1).min(rows[r1][j - 1] + cost);
             if i > 1 && j > 1 && ac[i - 1] == bc[j - 2] && ac[i - 2] == bc[j - 1] {
-                v = v.min(r2[j - 2] + 1);
+                v = v.min(rows[r2][j - 2] + 1);
             }
-            r0[j] = v;
+            rows[r0][j] = v;
             row_min = row_min.min(v);
         }
         if row_min > max {
             return false;
         }
-        r2 = r1;
-        r1 = r0;
+        (r2, r1, r0) = (r1, r0, r2);
     }
-    r1[lb] <= max
+    rows[r1][lb] <= max
 }
 
 impl<'h> Highlighter<'h> {
-    pub(crate) fn new(highlight: &'h Highlight) -> Self {
-        Highlighter {
-            highlight,
-            fr: analyzer(Lang::French),
-            en: analyzer(Lang::English),
-            exact: exact_analyzer(),
-        }
+    pub(crate) fn new(highlight: &'h Highlight, analyzers: &'h mut Analyzers) -> Self {
+        Highlighter { highlight, analyzers }
     }
 
     /// Sorted, merged byte ranges of the matches in `text`, an article of language `lang`.
@@ -193,10 +175,7 @@ impl<'h> Highlighter<'h> {
         let terms = &h.terms[slot];
         let phrases = &h.phrases[slot];
         if !terms.is_empty() || !phrases.is_empty() {
-            let analyzer = match lang {
-                Lang::French => &mut self.fr,
-                Lang::English => &mut self.en,
-            };
+            let analyzer = self.analyzers.of(lang);
             // (position, term, range)
             let mut toks: Vec<(usize, String, Range<usize>)> = Vec::new();
             let mut stream = analyzer.token_stream(text);
@@ -213,7 +192,7 @@ impl<'h> Highlighter<'h> {
             }
         }
         if !h.prefixes.is_empty() || !h.fuzzy.is_empty() {
-            let mut stream = self.exact.token_stream(text);
+            let mut stream = self.analyzers.exact.token_stream(text);
             while let Some(t) = stream.next() {
                 let hit = h.prefixes.iter().any(|p| t.text.starts_with(p.as_str()))
                     || h.fuzzy.iter().any(|(w, d)| edit_distance_within(&t.text, w, *d));
@@ -325,6 +304,7 @@ pub(crate) fn window(field: SnippetField, text: &str, ranges: &[Range<usize>]) -
             }
         }
     }
+    let start = start.min(end);
     let cut_end = end < text.len();
     let local: Vec<Range<usize>> = ranges
         .iter()
@@ -343,6 +323,17 @@ mod tests {
         assert!(edit_distance_within("gouvernement", "gouvernemnt", 1));
         assert!(edit_distance_within("abcd", "abdc", 1));
         assert!(!edit_distance_within("abcd", "dcba", 1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn window_never_panics(text in "[a é\\n]{0,600}", a in 0usize..700, len in 0usize..30) {
+            let a = floor_boundary(&text, a);
+            let b = floor_boundary(&text, a + len);
+            let ranges: Vec<Range<usize>> = (a < b).then_some(a..b).into_iter().collect();
+            let s = window(SnippetField::Body, &text, &ranges);
+            proptest::prop_assert!(text[s.start..].starts_with(&s.text));
+        }
     }
 
     #[test]
