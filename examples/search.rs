@@ -300,7 +300,14 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
         writeln!(out, "{USAGE}").map_err(|e| failure(e.to_string()))?;
         return Ok(());
     }
-    let io = |e: std::io::Error| failure(format!("cannot write output: {e}"));
+    let io = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // the reader closed the pipe (`| head`): not an error of ours
+            CliError { message: String::new(), status: 0 }
+        } else {
+            failure(format!("cannot write output: {e}"))
+        }
+    };
     let started = Instant::now();
     // Check the input files before touching the index.
     for f in o.add.iter().chain(o.batch.iter()) {
@@ -370,7 +377,9 @@ fn main() {
     let mut out = stdout.lock();
     if let Err(e) = run(&args, &mut out, color) {
         let _ = out.flush();
-        eprintln!("error: {}", e.message);
+        if !e.message.is_empty() {
+            eprintln!("error: {}", e.message);
+        }
         std::process::exit(e.status);
     }
 }

@@ -41,3 +41,39 @@ fn accented_and_unaccented_spellings_share_a_stem() {
         assert_eq!(stemmer.stem(&fold(plain)), a, "{accented:?} vs {plain:?}");
     }
 }
+
+#[test]
+fn irregular_verb_families_share_a_stem_and_their_homographs_do_not() {
+    let mut stemmer = Stemmer::new(Lang::French);
+    let mut stem = |word: &str| stemmer.stem(&fold(word)).to_string();
+    for family in [
+        &["obtiennent", "obtenir", "obtenu", "obtient", "obtiendront", "obtînt"][..],
+        &["prévoit", "prévoir", "prévu", "prévoient", "prévoyait"],
+        &["comprennent", "comprendre", "comprend", "comprise"],
+        &["permettra", "permettre", "permet", "permettent"],
+        &["conduisent", "conduire", "conduit", "conduisait"],
+        &["reçoivent", "recevoir", "reçoit", "reçu", "recevra"],
+        &["interviennent", "intervenir", "intervenu", "intervient"],
+        &["éteint", "éteindre", "éteignent"],
+        &["reconnaître", "reconnu", "reconnaissent"],
+        &["écrire", "écrit", "écrivent"],
+    ] {
+        let first = stem(family[0]);
+        for word in &family[1..] {
+            assert_eq!(stem(word), first, "{word:?} vs {:?}", family[0]);
+        }
+    }
+    for (noun, verb) in [
+        ("but", "boire"),
+        ("lit", "lire"),
+        ("vis", "voir"),
+        ("voie", "voir"),
+        ("attentat", "attente"),
+        ("nation", "nager"),
+        ("esprit", "prendre"),
+        ("commission", "commettre"),
+        ("émeute", "émouvoir"),
+    ] {
+        assert_ne!(stem(noun), stem(verb), "{noun:?} vs {verb:?}");
+    }
+}
