@@ -42,6 +42,7 @@ mod segmenter;
 pub mod stem;
 mod stopwords;
 mod tokenizer;
+mod word_cache;
 
 pub use analyzer::{
     analyzer, exact_analyzer, register_analyzers, ENGLISH_ANALYZER, EXACT_ANALYZER, FRENCH_ANALYZER,

@@ -9,23 +9,18 @@
 
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::elision::{is_clitic, is_elision, is_inversion_pronoun, is_lexicalized};
 use super::fold::fold_into;
 use super::segmenter::{next_unit, Joiner, NumberStyle, Piece, DIGIT, NON_ASCII, UPPER};
 use super::stem::Stemmer;
+use super::word_cache::{Cached, WordCache, MAX_KEY};
 use super::Lang;
 
 /// The longest term, in bytes after folding. Longer words (URL fragments, base64, a 1 MB
 /// run of letters) are dropped: nobody searches for them and they bloat the term dictionary.
 pub const MAX_TERM_BYTES: usize = 64;
-
-/// Words up to this many bytes go through the word cache.
-const CACHED_WORD_BYTES: usize = 24;
-/// The word cache is emptied when it holds this many words (about 6 MB).
-const WORD_CACHE_CAPACITY: usize = 100_000;
 
 /// The most parts of a hyphenated compound that are also indexed as one joined word.
 const MAX_JOINED_PARTS: usize = 4;
@@ -38,7 +33,7 @@ pub struct NewsTokenizer {
     buffers: Buffers,
 }
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Buffers {
     token: Token,
     pieces: Vec<Piece>,
@@ -48,9 +43,9 @@ struct Buffers {
     /// Final texts of the terms of the current unit.
     terms: String,
     queue: Vec<Pending>,
-    /// The term of each plain word seen (`""` when it has none), so that a word met again
-    /// costs one hash lookup: news repeat their words.
-    words: FxHashMap<Box<str>, Box<str>>,
+    /// The term of each short plain word seen, so that a word met again costs one lookup:
+    /// news repeat their words.
+    words: WordCache,
 }
 
 #[derive(Clone, Debug)]
@@ -167,25 +162,19 @@ impl NewsTokenStream<'_> {
         let piece = self.b.pieces[0];
         let b = &mut *self.b;
         let word = &self.text[piece.start..piece.end];
-        let cacheable = word.len() <= CACHED_WORD_BYTES;
-        if cacheable {
-            if let Some(term) = b.words.get(word) {
-                if term.is_empty() {
-                    return false;
-                }
+        match b.words.get(word) {
+            Cached::Term(term) => {
                 b.token.text.clear();
                 b.token.text.push_str(term);
                 return self.emit_single(piece);
             }
+            Cached::NoTerm => return false,
+            Cached::Unknown => {}
         }
         let found = self.single_word_uncached(piece);
-        if cacheable {
+        if word.len() <= MAX_KEY {
             let b = &mut *self.b;
-            if b.words.len() >= WORD_CACHE_CAPACITY {
-                b.words.clear();
-            }
-            let term = if found { b.token.text.as_str() } else { "" };
-            b.words.insert(word.into(), term.into());
+            b.words.insert(word, found.then_some(b.token.text.as_str()));
         }
         if found {
             self.emit_single(piece)
