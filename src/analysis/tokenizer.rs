@@ -135,9 +135,21 @@ impl TokenStream for NewsTokenStream<'_> {
             self.next = 0;
             let end = next_unit(self.text, &mut self.cursor, self.style, &mut self.b.pieces);
             let Some(end) = end else { return false };
-            if self.b.pieces.len() == 1 && !end.dangling_apostrophe {
+            let pieces = &self.b.pieces;
+            if pieces.len() == 1 && !end.dangling_apostrophe {
                 // fast track for a plain word: fold and stem straight into the token
-                if self.single_word() {
+                if self.single_word(pieces[0], pieces[0].start) {
+                    return true;
+                }
+                continue;
+            }
+            if pieces.len() == 2
+                && pieces[1].joiner == Joiner::Apostrophe
+                && self.is_elided(pieces[0])
+                && !is_possessive(self.text, pieces, 1)
+            {
+                // fast track for an elided word (`l’Assemblée`): the word, with the span of both
+                if self.single_word(pieces[1], pieces[0].start) {
                     return true;
                 }
                 continue;
@@ -158,15 +170,14 @@ impl TokenStream for NewsTokenStream<'_> {
 impl NewsTokenStream<'_> {
     /// Sets the token to the one term of a unit of one piece; false when it has none.
     #[inline]
-    fn single_word(&mut self) -> bool {
-        let piece = self.b.pieces[0];
+    fn single_word(&mut self, piece: Piece, from: usize) -> bool {
         let b = &mut *self.b;
         let word = &self.text[piece.start..piece.end];
         match b.words.get(word) {
             Cached::Term(term) => {
                 b.token.text.clear();
                 b.token.text.push_str(term);
-                return self.emit_single(piece);
+                return self.emit_single(from, piece.end);
             }
             Cached::NoTerm => return false,
             Cached::Unknown => {}
@@ -177,18 +188,33 @@ impl NewsTokenStream<'_> {
             b.words.insert(word, found.then_some(b.token.text.as_str()));
         }
         if found {
-            self.emit_single(piece)
+            self.emit_single(from, piece.end)
         } else {
             false
         }
     }
 
-    /// Sets the token's position and offsets to those of `piece`.
+    /// Whether `piece` is an elided article or conjunction (`l`, `qu`, `Jusqu`…).
     #[inline]
-    fn emit_single(&mut self, piece: Piece) -> bool {
+    fn is_elided(&self, piece: Piece) -> bool {
+        let word = &self.text.as_bytes()[piece.start..piece.end];
+        let mut lower = [0u8; 8];
+        if piece.flags & (NON_ASCII | DIGIT) != 0 || word.len() > lower.len() {
+            return false;
+        }
+        for (l, w) in lower.iter_mut().zip(word) {
+            *l = w.to_ascii_lowercase();
+        }
+        // ASCII letters only, so valid UTF-8
+        std::str::from_utf8(&lower[..word.len()]).is_ok_and(|w| is_elision(self.lang, w))
+    }
+
+    /// Sets the token's position and its offsets to `from..to`.
+    #[inline]
+    fn emit_single(&mut self, from: usize, to: usize) -> bool {
         let token = &mut self.b.token;
-        token.offset_from = piece.start;
-        token.offset_to = piece.end;
+        token.offset_from = from;
+        token.offset_to = to;
         token.position = self.next_position;
         token.position_length = 1;
         self.next_position += 1;
