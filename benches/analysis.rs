@@ -5,15 +5,14 @@
 //! `cargo bench --bench analysis` prints criterion's figures and then a summary table:
 //! MB/s of each and the ratio (median of repeated single-threaded passes).
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion, Throughput};
 use depeche::{analyzer, Lang};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 
 /// The bundled French Wikinews corpus (CC BY 2.5, see data/README.md).
 const CORPUS: &str = include_str!("../data/fr_news.jsonl");
@@ -32,15 +31,6 @@ fn french_text() -> String {
         text.push('\n');
     }
     text
-}
-
-fn stock_french() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::French))
-        .build()
 }
 
 fn count(analyzer: &mut TextAnalyzer, text: &str) -> usize {
@@ -63,7 +53,7 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(10).measurement_time(Duration::from_secs(8));
     let mut depeche = analyzer(Lang::French);
-    let mut stock = stock_french();
+    let mut stock = common::stock_french();
     // warm-up: fills the stem caches, as on a long-running indexer
     let (d, s) = (count(&mut depeche, &text), count(&mut stock, &text));
     assert_eq!(d, DEPECHE_TOKENS, "depeche token count changed: update it if the change is meant");
@@ -89,7 +79,7 @@ fn throughput(analyzer: &mut TextAnalyzer, text: &str, runs: usize) -> f64 {
 fn summary() {
     let text = french_text();
     let mut depeche = analyzer(Lang::French);
-    let mut stock = stock_french();
+    let mut stock = common::stock_french();
     let (d, s) = (count(&mut depeche, &text), count(&mut stock, &text));
     let cold = {
         let mut fresh = analyzer(Lang::French);

@@ -18,6 +18,8 @@
 //! `DEPECHE_BENCH_PROFILE=1` to skip the indexing benches and print, instead, the analyzers' own
 //! throughput (warm, repeated passes) and a breakdown of each query's latency.
 
+mod common;
+
 use std::hint::black_box;
 use std::ops::Bound;
 use std::time::{Duration, Instant};
@@ -28,10 +30,6 @@ use depeche::search::SearchRequest;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery};
 use tantivy::schema::{DateOptions, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
-};
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
 
 /// The bundled French Wikinews corpus (CC BY 2.5, see data/README.md).
@@ -44,15 +42,6 @@ fn articles() -> Vec<Article> {
 
 fn text_bytes(articles: &[Article]) -> u64 {
     articles.iter().map(|a| (a.title.len() + a.lead.len() + a.body.len()) as u64).sum()
-}
-
-fn stock_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::French))
-        .build()
 }
 
 struct Stock {
@@ -76,7 +65,7 @@ fn stock_index(with_date: bool) -> Stock {
     let date = with_date
         .then(|| b.add_date_field("date", DateOptions::default().set_indexed().set_fast()));
     let index = Index::create_in_ram(b.build());
-    index.tokenizers().register("stock_fr", stock_analyzer());
+    index.tokenizers().register("stock_fr", common::stock_french());
     Stock { index, text, date }
 }
 
@@ -260,7 +249,7 @@ fn stock_query(stock: &Stock, kind: &str, q: &str) -> Box<dyn Query> {
     match kind {
         "prefix" => {
             // The stock chain stems the prefix too: "numéri" → its stem, as a prefix.
-            let mut a = stock_analyzer();
+            let mut a = common::stock_french();
             let mut s = a.token_stream("numéri");
             let stem = s.next().map(|t| t.text.clone()).unwrap_or_default();
             Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(stock.text, &stem), 0, true))
@@ -293,7 +282,7 @@ fn analyzer_speeds() {
     for (name, mut a) in [
         ("depeche fr", depeche::analyzer(depeche::Lang::French)),
         ("depeche exact", depeche::analysis::exact_analyzer()),
-        ("stock fr", stock_analyzer()),
+        ("stock fr", common::stock_french()),
     ] {
         let d = best_of(5, || {
             let mut s = a.token_stream(&text);

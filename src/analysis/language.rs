@@ -503,24 +503,9 @@ fn score_word(lower: &str, folded: &str, acronym: bool, ev: &mut Evidence) {
     // Otherwise a name such as "O'Brien" or "N’Djamena": no evidence.
 }
 
+/// A French elided word or lexicalized prefix before an apostrophe (`l’`, `qu’`, `aujourd’`).
 fn is_elision(prefix: &str) -> bool {
-    matches!(
-        prefix,
-        "l" | "d"
-            | "j"
-            | "m"
-            | "n"
-            | "s"
-            | "t"
-            | "c"
-            | "qu"
-            | "jusqu"
-            | "lorsqu"
-            | "puisqu"
-            | "quoiqu"
-            | "presqu"
-            | "quelqu"
-    )
+    super::elision::is_elision(Lang::French, prefix) || super::elision::is_lexicalized(prefix)
 }
 
 /// Scores a word without apostrophe.
