@@ -1,6 +1,10 @@
 //! The languages depeche analyzes, and French/English language detection.
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
+
+use super::fold::fold_latin;
+use super::segmenter::is_apostrophe;
 
 /// A language of the news that depeche indexes.
 ///
@@ -235,14 +239,6 @@ fn is_letter(c: char) -> bool {
     c.is_alphabetic() || is_combining_mark(c)
 }
 
-fn is_combining_mark(c: char) -> bool {
-    matches!(c, '\u{300}'..='\u{36F}')
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
-}
-
 fn is_sentence_break(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | ':' | ';' | '\n' | '\r' | '«' | '"' | '“' | '(' | '[' | '–' | '—')
 }
@@ -360,27 +356,7 @@ fn fold(c: char) -> Option<&'static str> {
         let i = (c as u8 - b'a') as usize;
         return Some(&LETTERS[i..i + 1]);
     }
-    Some(match c {
-        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
-        'î' | 'ï' | 'í' | 'ì' | 'ī' | 'ı' => "i",
-        'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'ø' | 'ō' | 'ő' => "o",
-        'ù' | 'û' | 'ü' | 'ú' | 'ū' | 'ů' | 'ű' => "u",
-        'ç' | 'ć' | 'č' => "c",
-        'ñ' | 'ń' | 'ň' => "n",
-        'ÿ' | 'ý' => "y",
-        'ś' | 'š' | 'ş' | 'ș' => "s",
-        'ź' | 'ż' | 'ž' => "z",
-        'ł' => "l",
-        'ř' => "r",
-        'ț' | 'ţ' | 'ť' => "t",
-        'ď' | 'đ' => "d",
-        'ğ' => "g",
-        'œ' => "oe",
-        'æ' => "ae",
-        'ß' => "ss",
-        _ => return None,
-    })
+    fold_latin(c).filter(|s| s.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// A French diacritic, precomposed or combining (acute, grave, circumflex, diaeresis, cedilla).

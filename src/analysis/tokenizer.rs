@@ -278,13 +278,10 @@ impl NewsTokenStream<'_> {
                     if elided {
                         // `l’ASEAN` is `ASEAN`; the term keeps the whole span.
                         self.b.folded.truncate(part.text.start);
-                    } else if is_lexicalized(word) || self.lang == Lang::English {
-                        // aujourd’hui, and English don’t, O’Brien: one word, no apostrophe
-                        if is_possessive(text, &self.b.pieces, i) {
-                            continue;
-                        }
                     } else if is_possessive(text, &self.b.pieces, i) {
                         continue;
+                    } else if is_lexicalized(word) || self.lang == Lang::English {
+                        // aujourd’hui, and English don’t, O’Brien: one word, no apostrophe
                     } else {
                         // an apostrophe inside a word we do not know: two words
                         self.b.parts.push(part.clone());
