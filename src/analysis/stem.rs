@@ -126,6 +126,14 @@
 //! machine); a miss (Snowball, then two allocations) costs about 2× more. The irregular verb
 //! rules add about 20% to a miss (about 300 endings, checked only against those ending in
 //! the stem's last byte, `BY_LAST_BYTE`, built at compile time); a hit is unchanged.
+//!
+//! tantivy clones an analyzer for every field of every segment writer and for queries, and a
+//! clone starts with an empty cache; so a miss of the own cache looks the word up in a
+//! process-wide memo shared by all stemmers of the language (an `RwLock`ed map, at most
+//! [`SHARED_CAPACITY`] words, taking no new word once full) before running Snowball. The
+//! bundled news indexed a second time in the same process skip Snowball entirely.
+
+use std::sync::{LazyLock, RwLock};
 
 use rust_stemmers::{Algorithm, Stemmer as Snowball};
 use rustc_hash::FxHashMap;
@@ -141,6 +149,10 @@ const _: () = assert!(MAX_STEMMED_BYTES <= u8::MAX as usize);
 /// The cache is cleared when it holds this many entries and a new word comes.
 const CACHE_CAPACITY: usize = 200_000;
 
+/// The process-wide memo of stems takes no new word once it holds this many per language
+/// (about 20 MB at most).
+pub const SHARED_CAPACITY: usize = 300_000;
+
 /// Stems lowercase, accent-folded words of one language, with a bounded per-instance cache.
 ///
 /// French runs Snowball French on the folded word with the accents its rules need put back on
@@ -153,7 +165,10 @@ const CACHE_CAPACITY: usize = 200_000;
 /// Words longer than `MAX_STEMMED_BYTES` (40) bytes and words with an ASCII digit (`covid19`,
 /// `1er`) are returned unchanged and not cached.
 ///
-/// A clone starts with an empty cache.
+/// A clone starts with an empty cache of its own, but a word any stemmer of the process has
+/// already stemmed is not stemmed again: stems also go into a process-wide memo per language
+/// (bounded by [`SHARED_CAPACITY`]), read under a lock only when the own cache misses. The
+/// stem of a word never depends on what the caches hold.
 ///
 /// ```
 /// use depeche::analysis::Stemmer;
@@ -245,12 +260,26 @@ impl Stemmer {
         }
     }
 
-    /// Computes the stem of `word` into `self.stem` and caches it.
+    /// Finds the stem of `word` in the shared memo or computes it, into `self.stem`, and
+    /// caches it.
     fn stem_uncached(&mut self, word: &str) -> Cached {
         self.stem.clear();
-        match self.lang {
-            Lang::French => stem_french(&self.snowball, word, &mut self.scratch, &mut self.stem),
-            Lang::English => self.stem.push_str(&self.snowball.stem(word)),
+        let shared = shared_stems(self.lang);
+        let known = {
+            let memo = shared.read().unwrap_or_else(|e| e.into_inner());
+            memo.get(word).map(|stem| self.stem.push_str(stem)).is_some()
+        };
+        if !known {
+            match self.lang {
+                Lang::French => {
+                    stem_french(&self.snowball, word, &mut self.scratch, &mut self.stem)
+                }
+                Lang::English => self.stem.push_str(&self.snowball.stem(word)),
+            }
+            let mut memo = shared.write().unwrap_or_else(|e| e.into_inner());
+            if memo.len() < SHARED_CAPACITY {
+                memo.insert(word.into(), self.stem.as_str().into());
+            }
         }
         if self.cache.len() >= CACHE_CAPACITY {
             self.cache.clear();
@@ -264,6 +293,19 @@ impl Stemmer {
         };
         self.cache.insert(word.into(), cached);
         cached
+    }
+}
+
+/// The stems computed by every [`Stemmer`] of the process, per language.
+type SharedStems = RwLock<FxHashMap<Box<str>, Box<str>>>;
+
+static SHARED_STEMS: [LazyLock<SharedStems>; 2] =
+    [LazyLock::new(SharedStems::default), LazyLock::new(SharedStems::default)];
+
+fn shared_stems(lang: Lang) -> &'static SharedStems {
+    match lang {
+        Lang::French => &SHARED_STEMS[0],
+        Lang::English => &SHARED_STEMS[1],
     }
 }
 
@@ -1184,6 +1226,16 @@ mod tests {
         let mut clone = stemmer.clone();
         assert!(clone.cache.is_empty());
         assert_eq!(clone.stem("securite"), first);
+    }
+
+    #[test]
+    fn a_fresh_stemmer_finds_stems_computed_by_another() {
+        let word = "reconstitutionnalisations";
+        let first = Stemmer::new(Lang::French).stem(word).to_string();
+        let memo = shared_stems(Lang::French).read().unwrap_or_else(|e| e.into_inner());
+        assert_eq!(memo.get(word).map(|s| &**s), Some(first.as_str()), "stem not shared");
+        drop(memo);
+        assert_eq!(Stemmer::new(Lang::French).stem(word), first);
     }
 
     #[test]
