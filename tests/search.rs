@@ -149,6 +149,34 @@ fn phrase_le_monde_matches_only_the_exact_phrase() {
 }
 
 #[test]
+fn phrase_le_monde_is_not_le_monde_entier() {
+    let index = NewsIndex::create_in_ram().unwrap();
+    for (id, body) in [
+        ("journal", "Selon Le Monde, la réforme des retraites avance."),
+        ("majuscules", "LE MONDE titre sur la réforme."),
+        ("debut-de-phrase", "Le monde entier regarde les élections."),
+        ("milieu-de-phrase", "Des touristes venus du monde entier, dans le monde entier."),
+    ] {
+        index.add(&article(id, "Revue", body, "2016-03-01")).unwrap();
+    }
+    index.commit().unwrap();
+    let r = search(&index, "\"Le Monde\"");
+    let mut sorted = ids(&r);
+    sorted.sort();
+    assert_eq!(sorted, ["journal", "majuscules"], "capitals typed must be written");
+    let mut found;
+    found = ids(&search(&index, "\"le monde\"")).join(" ");
+    assert_eq!(found.split(' ').count(), 4, "lowercase phrase is not case-checked: {found}");
+    found = ids(&search(&index, "\"Le monde entier\"")).join(" ");
+    assert_eq!(found.split(' ').count(), 2, "sentence case is not case-checked: {found}");
+    found = ids(&search(&index, "-\"Le Monde\" monde")).join(" ");
+    assert_eq!(found.matches("-de-phrase").count(), 2, "exclusion keeps « le monde »: {found}");
+    assert!(!found.contains("journal") && !found.contains("majuscules"), "exclusion: {found}");
+    found = ids(&search(&index, "title:\"Le Monde\"")).join(" ");
+    assert_eq!(found, "", "title scope checks the title only");
+}
+
+#[test]
 fn phrase_with_stop_words_and_slop() {
     let index = index();
     assert_eq!(ids(&search(&index, "\"ministère de la culture\"")), ["culture"]);

@@ -14,6 +14,7 @@ use tantivy::{DateTime, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 use time::Date;
 
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
+use super::case::CaseChecked;
 use crate::analysis::{is_stop_word, Lang};
 use crate::index::{facet, Analyzers, NewsSchema};
 
@@ -704,11 +705,20 @@ impl QueryBuilder {
                 }
             }
         }
-        match per_field.len() {
-            0 => None,
-            1 => per_field.pop(),
-            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie))),
+        let query: Box<dyn Query> = match per_field.len() {
+            0 => return None,
+            1 => per_field.pop()?,
+            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie)),
+        };
+        if slop > 0 {
+            return Some(query);
         }
+        let s = &self.schema;
+        let stored = match scope {
+            Scope::Title => vec![s.stored_title],
+            _ => vec![s.stored_title, s.stored_lead, s.stored_body],
+        };
+        Some(CaseChecked::wrap(query, text, stored, &mut self.analyzers.exact))
     }
 
     /// A sloppy phrase of the plain words of the top-level group, boosted, so that articles

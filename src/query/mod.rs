@@ -19,6 +19,9 @@
 //!   [`PROXIMITY_SLOP`]) on titles and bodies adds to the score.
 //! - **Prefixes** (`numéri*`) match the folded, unstemmed words; at least [`MIN_PREFIX_LEN`]
 //!   characters, a shorter prefix is searched as a plain word.
+//! - **Phrases** (`"…"`) match the stemmed words in order, stop words included; a phrase
+//!   typed with a capital after its first letter is also checked for those capitals in the
+//!   stored text (`"Le Monde"` is not « le monde entier », see [`case`]).
 //! - **Typos**: `word~` (1 edit) or `word~2` (2 edits) asks for typo tolerance; plain words of
 //!   [`AUTO_FUZZY_MIN_LEN`] characters or more that are rare in the index (fewer than
 //!   [`AUTO_FUZZY_MAX_DOC_FREQ`] articles) get 1 edit automatically, at a low constant score.
@@ -36,6 +39,7 @@
 
 mod ast;
 mod build;
+pub mod case;
 mod parse;
 
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
