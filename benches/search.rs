@@ -213,11 +213,13 @@ fn generated(n: usize) -> Vec<Article> {
         .collect()
 }
 
-const QUERIES: [(&str, &str); 6] = [
+const QUERIES: [(&str, &str); 7] = [
     ("term", "gouvernement"),
     ("two terms", "transformation numérique"),
     ("phrase", "\"premier ministre\""),
     ("phrase + stop word", "\"ministère de la culture\""),
+    // depeche checks the capitals in the stored text of every candidate; stock cannot tell
+    ("case-checked phrase", "\"Le Monde\""),
     ("prefix", "numéri*"),
     ("filtered", "élections"),
 ];

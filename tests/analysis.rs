@@ -1,7 +1,9 @@
 //! The French and English analyzers, point by point: one table per behaviour, each case
 //! named after what it checks.
 
-use depeche::analysis::{exact_analyzer, is_stop_word, stop_words, MAX_TERM_BYTES};
+use depeche::analysis::{
+    exact_analyzer, indexing_analyzer, is_stop_word, stop_words, CAPITAL_MARK, MAX_TERM_BYTES,
+};
 use depeche::{analyzer, Lang};
 
 /// (term, from, to, position) of every token.
@@ -289,6 +291,44 @@ fn english_possessives_and_stemming() {
 }
 
 // exact-form analyzer
+
+#[test]
+fn indexing_analyzer_marks_words_written_with_a_capital() {
+    // (text, the positions of the capital marks expected)
+    let table: &[(&str, &[usize])] = &[
+        ("Le Monde et le monde", &[0, 1]),
+        ("le monde entier", &[]),
+        ("L’Élysée répond", &[0]),
+        ("L’élysée, l'Élysée", &[1]),
+        ("à Saint-Étienne", &[1, 2]),
+        ("l’ONU et l'O.N.U.", &[0, 2]),
+        ("ÉLYSÉE", &[0]),
+        ("Œuvres complètes", &[0]),
+        ("a-t-il dit à Paris", &[4]),
+        ("The U.N. Security Council's vote", &[0, 1, 2, 3]),
+    ];
+    for &(text, expected) in table {
+        for lang in Lang::ALL {
+            let mut indexing = indexing_analyzer(lang);
+            let mut stream = indexing.token_stream(text);
+            let mut marks = Vec::new();
+            let mut plain = Vec::new();
+            while let Some(t) = stream.next() {
+                assert!(text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to));
+                if t.text == CAPITAL_MARK {
+                    marks.push(t.position);
+                } else {
+                    plain.push(t.text.clone());
+                }
+            }
+            // English has no elision: only its own row is checked for it
+            if lang == Lang::French || text.starts_with("The") {
+                assert_eq!(marks, expected, "{lang} marks of {text:?}");
+            }
+            assert_eq!(plain, terms(lang, text), "{lang}: marks must not change the other terms");
+        }
+    }
+}
 
 #[test]
 fn exact_analyzer_folds_without_stemming() {

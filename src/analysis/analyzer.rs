@@ -11,6 +11,10 @@ pub const FRENCH_ANALYZER: &str = "depeche_fr";
 pub const ENGLISH_ANALYZER: &str = "depeche_en";
 /// The name [`register_analyzers`] gives the exact-form analyzer ([`exact_analyzer`]).
 pub const EXACT_ANALYZER: &str = "depeche_exact";
+/// The name [`register_analyzers`] gives the French [`indexing_analyzer`].
+pub const FRENCH_INDEXING_ANALYZER: &str = "depeche_fr_indexing";
+/// The name [`register_analyzers`] gives the English [`indexing_analyzer`].
+pub const ENGLISH_INDEXING_ANALYZER: &str = "depeche_en_indexing";
 
 /// The index-time (and query-time) analyzer of a language.
 ///
@@ -33,6 +37,30 @@ pub fn analyzer(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::from(NewsTokenizer::new(lang, true))
 }
 
+/// The analyzer depeche indexes titles, leads and bodies with: [`analyzer`] plus, at the
+/// position of each word written with a capital letter, the term
+/// [`CAPITAL_MARK`](super::CAPITAL_MARK) (`^`). Phrase queries typed with capitals ask for it
+/// to tell `"Le Monde"` from « le monde entier »; every other query uses the plain
+/// [`analyzer`] terms, which are all there too.
+///
+/// ```
+/// use depeche::{analysis::indexing_analyzer, Lang};
+/// let mut fr = indexing_analyzer(Lang::French);
+/// let mut stream = fr.token_stream("Le Monde et le monde");
+/// let mut terms = Vec::new();
+/// while let Some(token) = stream.next() {
+///     terms.push((token.position, token.text.clone()));
+/// }
+/// assert_eq!(
+///     terms,
+///     [(0, "le".into()), (0, "^".into()), (1, "mond".into()), (1, "^".into()),
+///      (2, "et".into()), (3, "le".into()), (4, "mond".into())]
+/// );
+/// ```
+pub fn indexing_analyzer(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::from(NewsTokenizer::new(lang, true).with_capital_marks())
+}
+
 /// The exact-form analyzer: the French analyzer's segmentation, elision, numbers and folding,
 /// without stemming. For exact-form boosting and prefix search over text of either language.
 ///
@@ -46,7 +74,8 @@ pub fn exact_analyzer() -> TextAnalyzer {
 }
 
 /// Registers the French, English and exact-form analyzers on `manager` under
-/// [`FRENCH_ANALYZER`], [`ENGLISH_ANALYZER`] and [`EXACT_ANALYZER`].
+/// [`FRENCH_ANALYZER`], [`ENGLISH_ANALYZER`] and [`EXACT_ANALYZER`], and the indexing
+/// analyzers under [`FRENCH_INDEXING_ANALYZER`] and [`ENGLISH_INDEXING_ANALYZER`].
 ///
 /// ```
 /// use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
@@ -62,4 +91,6 @@ pub fn register_analyzers(manager: &TokenizerManager) {
     manager.register(FRENCH_ANALYZER, analyzer(Lang::French));
     manager.register(ENGLISH_ANALYZER, analyzer(Lang::English));
     manager.register(EXACT_ANALYZER, exact_analyzer());
+    manager.register(FRENCH_INDEXING_ANALYZER, indexing_analyzer(Lang::French));
+    manager.register(ENGLISH_INDEXING_ANALYZER, indexing_analyzer(Lang::English));
 }

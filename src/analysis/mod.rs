@@ -45,10 +45,11 @@ mod tokenizer;
 mod word_cache;
 
 pub use analyzer::{
-    analyzer, exact_analyzer, register_analyzers, ENGLISH_ANALYZER, EXACT_ANALYZER, FRENCH_ANALYZER,
+    analyzer, exact_analyzer, indexing_analyzer, register_analyzers, ENGLISH_ANALYZER,
+    ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER, FRENCH_ANALYZER, FRENCH_INDEXING_ANALYZER,
 };
 pub use fold::fold;
 pub use language::{detect, detect_language, Detection, Lang, UnknownLang};
 pub use stem::Stemmer;
 pub use stopwords::{is_stop_word, stop_words};
-pub use tokenizer::{NewsTokenStream, NewsTokenizer, MAX_TERM_BYTES};
+pub use tokenizer::{NewsTokenStream, NewsTokenizer, CAPITAL_MARK, MAX_TERM_BYTES};

@@ -30,8 +30,17 @@ const MAX_JOINED_PARTS: usize = 4;
 pub struct NewsTokenizer {
     lang: Lang,
     stemmer: Option<Stemmer>,
+    /// Also give a [`CAPITAL_MARK`] term for each word written with a capital.
+    cased: bool,
     buffers: Buffers,
 }
+
+/// The extra term a word written with a capital gets from the indexing analyzers
+/// ([`indexing_analyzer`](super::indexing_analyzer)), at the word's position (`Monde` gives
+/// `mond` and `^`). One term for all words keeps the dictionary as it is; a phrase query
+/// asks for it at the positions typed with a capital. No word gives it: `^` is never part
+/// of a word.
+pub const CAPITAL_MARK: &str = "^";
 
 #[derive(Default)]
 struct Buffers {
@@ -54,6 +63,8 @@ struct Part {
     to: usize,
     text: Range<usize>,
     too_long: bool,
+    /// Written with a capital letter (elided articles aside).
+    capital: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -70,8 +81,16 @@ impl NewsTokenizer {
         NewsTokenizer {
             lang,
             stemmer: stem.then(|| Stemmer::new(lang)),
+            cased: false,
             buffers: Buffers::default(),
         }
+    }
+
+    /// The same tokenizer, also giving a [`CAPITAL_MARK`] term for each word written with a
+    /// capital letter (an elided article does not count: `l’Élysée` has one, `L’élysée` not).
+    pub(crate) fn with_capital_marks(mut self) -> NewsTokenizer {
+        self.cased = true;
+        self
     }
 }
 
@@ -79,7 +98,7 @@ impl NewsTokenizer {
 /// each indexing thread and each query, and a cold cache costs less than copying a warm one.
 impl Clone for NewsTokenizer {
     fn clone(&self) -> NewsTokenizer {
-        NewsTokenizer::new(self.lang, self.stemmer.is_some())
+        NewsTokenizer { cased: self.cased, ..NewsTokenizer::new(self.lang, self.stemmer.is_some()) }
     }
 }
 
@@ -89,6 +108,7 @@ impl Tokenizer for NewsTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsTokenStream<'a> {
         self.buffers.queue.clear();
         NewsTokenStream {
+            cased: self.cased,
             text,
             cursor: 0,
             next_position: 0,
@@ -106,6 +126,7 @@ impl Tokenizer for NewsTokenizer {
 
 /// The token stream of a [`NewsTokenizer`].
 pub struct NewsTokenStream<'a> {
+    cased: bool,
     text: &'a str,
     cursor: usize,
     next_position: usize,
@@ -138,7 +159,9 @@ impl TokenStream for NewsTokenStream<'_> {
             let pieces = &self.b.pieces;
             if pieces.len() == 1 && !end.dangling_apostrophe {
                 // fast track for a plain word: fold and stem straight into the token
-                if self.single_word(pieces[0], pieces[0].start) {
+                let piece = pieces[0];
+                if self.single_word(piece, piece.start) {
+                    self.mark_single(piece, piece.start);
                     return true;
                 }
                 continue;
@@ -149,7 +172,9 @@ impl TokenStream for NewsTokenStream<'_> {
                 && !is_possessive(self.text, pieces, 1)
             {
                 // fast track for an elided word (`l’Assemblée`): the word, with the span of both
-                if self.single_word(pieces[1], pieces[0].start) {
+                let (from, piece) = (pieces[0].start, pieces[1]);
+                if self.single_word(piece, from) {
+                    self.mark_single(piece, from);
                     return true;
                 }
                 continue;
@@ -191,6 +216,16 @@ impl NewsTokenStream<'_> {
             self.emit_single(from, piece.end)
         } else {
             false
+        }
+    }
+
+    /// With capital marks, queues a [`CAPITAL_MARK`] term for a one-piece word written with a
+    /// capital, at the position of the token just emitted.
+    #[inline]
+    fn mark_single(&mut self, piece: Piece, from: usize) {
+        if self.cased && has_capital(self.text, piece) {
+            let position = self.b.token.position;
+            self.push_mark(from, piece.end, position);
         }
     }
 
@@ -258,17 +293,29 @@ impl NewsTokenStream<'_> {
         self.b.parts.clear();
         let text = self.text;
         let n = self.b.pieces.len();
-        let mut part = Part { from: 0, to: 0, text: 0..0, too_long: false };
+        let mut part = Part { from: 0, to: 0, text: 0..0, too_long: false, capital: false };
         for i in 0..n {
             let piece = self.b.pieces[i];
             let at = self.b.folded.len();
             match piece.joiner {
                 Joiner::Start => {
-                    part = Part { from: piece.start, to: piece.end, text: at..at, too_long: false };
+                    part = Part {
+                        from: piece.start,
+                        to: piece.end,
+                        text: at..at,
+                        too_long: false,
+                        capital: false,
+                    };
                 }
                 Joiner::Hyphen => {
                     self.b.parts.push(part.clone());
-                    part = Part { from: piece.start, to: piece.end, text: at..at, too_long: false };
+                    part = Part {
+                        from: piece.start,
+                        to: piece.end,
+                        text: at..at,
+                        too_long: false,
+                        capital: false,
+                    };
                 }
                 Joiner::AcronymDot | Joiner::Thousands => {}
                 Joiner::Decimal => self.b.folded.push('.'),
@@ -278,6 +325,7 @@ impl NewsTokenStream<'_> {
                     if elided {
                         // `l’ASEAN` is `ASEAN`; the term keeps the whole span.
                         self.b.folded.truncate(part.text.start);
+                        part.capital = false;
                     } else if is_possessive(text, &self.b.pieces, i) {
                         continue;
                     } else if is_lexicalized(word) || self.lang == Lang::English {
@@ -293,9 +341,13 @@ impl NewsTokenStream<'_> {
                             to: piece.end,
                             text: at..at,
                             too_long: false,
+                            capital: false,
                         };
                     }
                 }
+            }
+            if self.cased {
+                part.capital |= has_capital(text, piece);
             }
             let b = &mut *self.b;
             let budget = MAX_TERM_BYTES.saturating_sub(b.folded.len() - part.text.start);
@@ -346,6 +398,9 @@ impl NewsTokenStream<'_> {
             self.next_position += 1;
             let p = self.b.parts[i].clone();
             self.push_term(p.text.clone(), p.from, p.to, position);
+            if p.capital {
+                self.push_mark(p.from, p.to, position);
+            }
             if i == 0 && joined {
                 let b = &mut *self.b;
                 let start = b.folded.len();
@@ -358,6 +413,14 @@ impl NewsTokenStream<'_> {
                 self.push_term(start..end, p.from, to, position);
             }
         }
+    }
+
+    /// Queues a [`CAPITAL_MARK`] term.
+    fn push_mark(&mut self, from: usize, to: usize, position: usize) {
+        let b = &mut *self.b;
+        let start = b.terms.len();
+        b.terms.push_str(CAPITAL_MARK);
+        b.queue.push(Pending { text: (start, b.terms.len()), from, to, position });
     }
 
     /// Stems the folded text at `text` and queues the term.
@@ -374,6 +437,14 @@ impl NewsTokenStream<'_> {
         }
         b.queue.push(Pending { text: (start, b.terms.len()), from, to, position });
     }
+}
+
+/// Whether `piece` has an uppercase letter.
+#[inline]
+fn has_capital(text: &str, piece: Piece) -> bool {
+    piece.flags & UPPER != 0
+        || (piece.flags & NON_ASCII != 0
+            && text[piece.start..piece.end].chars().any(char::is_uppercase))
 }
 
 /// Whether the piece `i`, after an apostrophe, is the `s` of an English possessive

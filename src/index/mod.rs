@@ -34,7 +34,7 @@ pub use article::{parse_date, Article, MAX_YEAR, MIN_YEAR};
 pub use import::{ImportReport, Progress, Refusal};
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
 
-use crate::analysis::{analyzer, exact_analyzer, register_analyzers, Lang};
+use crate::analysis::{analyzer, exact_analyzer, indexing_analyzer, register_analyzers, Lang};
 use crate::{Error, Result};
 
 /// Default indexing memory budget: 64 MB, shared by the indexing threads.
@@ -81,6 +81,11 @@ pub struct Analyzers {
     pub english: TextAnalyzer,
     /// [`crate::analysis::exact_analyzer`].
     pub exact: TextAnalyzer,
+    /// [`crate::analysis::indexing_analyzer`]`(Lang::French)`: what titles, leads and bodies
+    /// are indexed with.
+    pub french_indexing: TextAnalyzer,
+    /// [`crate::analysis::indexing_analyzer`]`(Lang::English)`.
+    pub english_indexing: TextAnalyzer,
 }
 
 impl Default for Analyzers {
@@ -96,6 +101,16 @@ impl Analyzers {
             french: analyzer(Lang::French),
             english: analyzer(Lang::English),
             exact: exact_analyzer(),
+            french_indexing: indexing_analyzer(Lang::French),
+            english_indexing: indexing_analyzer(Lang::English),
+        }
+    }
+
+    /// The indexing analyzer of `lang` (with capital marks).
+    pub fn indexing(&mut self, lang: Lang) -> &mut TextAnalyzer {
+        match lang {
+            Lang::French => &mut self.french_indexing,
+            Lang::English => &mut self.english_indexing,
         }
     }
 

@@ -5,7 +5,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, STORED, STRING,
 };
 
-use crate::analysis::{Lang, ENGLISH_ANALYZER, EXACT_ANALYZER, FRENCH_ANALYZER};
+use crate::analysis::{Lang, ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER, FRENCH_INDEXING_ANALYZER};
 
 /// Name of the date fast field (seconds precision).
 pub const DATE_FIELD: &str = "date";
@@ -17,7 +17,9 @@ pub const FACET_FIELD: &str = "facets";
 /// The schema is lean on purpose, because every indexed term costs indexing time:
 ///
 /// - an article's title, lead and body go only into the fields of its language
-///   (`title_fr`, `lead_fr`, `body_fr` or the `_en` ones), stemmed, with positions for phrases;
+///   (`title_fr`, `lead_fr`, `body_fr` or the `_en` ones), stemmed, with positions for phrases,
+///   by the [`indexing_analyzer`](crate::analysis::indexing_analyzer) (words written with a
+///   capital also get a `^form` term, for case-checked phrases);
 /// - `exact` holds title + lead + body once more, folded but unstemmed, with document ids only
 ///   (no frequencies, no positions):
 ///   it serves exact-form boosting, prefix (`numéri*`) and typo-tolerant matching;
@@ -97,12 +99,12 @@ impl NewsSchema {
     pub fn new() -> NewsSchema {
         let mut b = Schema::builder();
         let id = b.add_text_field("id", STRING | STORED);
-        let title_fr = b.add_text_field("title_fr", text(FRENCH_ANALYZER, POSITIONS));
-        let title_en = b.add_text_field("title_en", text(ENGLISH_ANALYZER, POSITIONS));
-        let lead_fr = b.add_text_field("lead_fr", text(FRENCH_ANALYZER, POSITIONS));
-        let lead_en = b.add_text_field("lead_en", text(ENGLISH_ANALYZER, POSITIONS));
-        let body_fr = b.add_text_field("body_fr", text(FRENCH_ANALYZER, POSITIONS));
-        let body_en = b.add_text_field("body_en", text(ENGLISH_ANALYZER, POSITIONS));
+        let title_fr = b.add_text_field("title_fr", text(FRENCH_INDEXING_ANALYZER, POSITIONS));
+        let title_en = b.add_text_field("title_en", text(ENGLISH_INDEXING_ANALYZER, POSITIONS));
+        let lead_fr = b.add_text_field("lead_fr", text(FRENCH_INDEXING_ANALYZER, POSITIONS));
+        let lead_en = b.add_text_field("lead_en", text(ENGLISH_INDEXING_ANALYZER, POSITIONS));
+        let body_fr = b.add_text_field("body_fr", text(FRENCH_INDEXING_ANALYZER, POSITIONS));
+        let body_en = b.add_text_field("body_en", text(ENGLISH_INDEXING_ANALYZER, POSITIONS));
         let exact = b.add_text_field("exact", text(EXACT_ANALYZER, IndexRecordOption::Basic));
         let source_text = b.add_text_field("source_text", text(EXACT_ANALYZER, POSITIONS));
         let section_text = b.add_text_field("section_text", text(EXACT_ANALYZER, POSITIONS));

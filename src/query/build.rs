@@ -14,8 +14,7 @@ use tantivy::{DateTime, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 use time::Date;
 
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
-use super::case::CaseChecked;
-use crate::analysis::{is_stop_word, Lang};
+use crate::analysis::{is_stop_word, Lang, CAPITAL_MARK};
 use crate::index::{facet, Analyzers, NewsSchema};
 
 /// Shortest prefix searched as a prefix (`numéri*`), in characters after folding; a shorter
@@ -288,6 +287,56 @@ fn phrase_query(field: Field, groups: &[Vec<String>], slop: u32) -> Option<Box<d
         1 => positions_query(field, groups),
         _ => Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))),
     }
+}
+
+/// Whether a phrase must match the capitals typed in it: it has a capital letter after its
+/// first character (`"Le Monde"`, not `"Le changement climatique"`).
+fn is_case_checked(phrase: &str) -> bool {
+    let mut chars = phrase.trim_start().chars();
+    chars.next();
+    chars.any(char::is_uppercase)
+}
+
+/// Which positions of a phrase were typed with a capital: those where `marked` (the indexing
+/// analyzer's tokens of the phrase) has a [`CAPITAL_MARK`].
+fn capitals(marked: &[(usize, String)]) -> Vec<bool> {
+    let mut out: Vec<bool> = Vec::new();
+    let mut last = None;
+    for (position, term) in marked {
+        if last != Some(*position) {
+            out.push(false);
+            last = Some(*position);
+        }
+        if term == CAPITAL_MARK {
+            if let Some(c) = out.last_mut() {
+                *c = true;
+            }
+        }
+    }
+    out
+}
+
+/// The phrase of `groups` where each position typed with a capital (`capitals`) also requires
+/// the [`CAPITAL_MARK`] term there: a word written with a capital. `None` when no position has
+/// a capital (then [`phrase_query`] is the query).
+fn case_checked_query(
+    field: Field,
+    groups: &[Vec<String>],
+    capitals: &[bool],
+) -> Option<Box<dyn Query>> {
+    if !capitals.iter().any(|&c| c) || capitals.len() != groups.len() {
+        return None;
+    }
+    let mut terms: Vec<(usize, Term)> = Vec::new();
+    for (i, (alts, &capital)) in groups.iter().zip(capitals).enumerate() {
+        if let Some(t) = alts.first() {
+            terms.push((i, Term::from_field_text(field, t)));
+        }
+        if capital {
+            terms.push((i, Term::from_field_text(field, CAPITAL_MARK)));
+        }
+    }
+    (terms.len() > 1).then(|| Box::new(PhraseQuery::new_with_offset(terms)) as Box<dyn Query>)
 }
 
 fn day_start(d: Date) -> DateTime {
@@ -684,41 +733,40 @@ impl QueryBuilder {
             return phrase_query(field, &groups, slop);
         }
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        let cased = is_case_checked(text);
         for lang in ctx.langs.clone() {
-            let groups = by_position(&analyze(self.analyzer(lang), text));
+            let plain = by_position(&analyze(self.analyzer(lang), text));
+            let capitals = if cased && slop == 0 {
+                capitals(&analyze(self.analyzers.indexing(lang), text))
+            } else {
+                Vec::new()
+            };
             if !precise {
                 let slot = lang_slot(lang);
-                let seq: Vec<String> = groups.iter().filter_map(|g| g.first().cloned()).collect();
+                let seq: Vec<String> = plain.iter().filter_map(|g| g.first().cloned()).collect();
                 if slop == 0 && seq.len() > 1 {
                     ctx.highlight.phrases[slot].push(seq);
                 } else {
                     for t in seq {
-                        if !is_stop_word(lang, &t) || groups.len() == 1 {
+                        if !is_stop_word(lang, &t) || plain.len() == 1 {
                             ctx.highlight.terms[slot].insert(t);
                         }
                     }
                 }
             }
             for (field, b) in self.stem_fields(scope, lang) {
-                if let Some(q) = phrase_query(field, &groups, slop) {
+                let q = case_checked_query(field, &plain, &capitals)
+                    .or_else(|| phrase_query(field, &plain, slop));
+                if let Some(q) = q {
                     per_field.push(boost(q, b));
                 }
             }
         }
-        let query: Box<dyn Query> = match per_field.len() {
-            0 => return None,
-            1 => per_field.pop()?,
-            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie)),
-        };
-        if slop > 0 {
-            return Some(query);
+        match per_field.len() {
+            0 => None,
+            1 => per_field.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie))),
         }
-        let s = &self.schema;
-        let stored = match scope {
-            Scope::Title => vec![s.stored_title],
-            _ => vec![s.stored_title, s.stored_lead, s.stored_body],
-        };
-        Some(CaseChecked::wrap(query, text, stored, &mut self.analyzers.exact))
     }
 
     /// A sloppy phrase of the plain words of the top-level group, boosted, so that articles

@@ -19,9 +19,14 @@
 //!   [`PROXIMITY_SLOP`]) on titles and bodies adds to the score.
 //! - **Prefixes** (`numéri*`) match the folded, unstemmed words; at least [`MIN_PREFIX_LEN`]
 //!   characters, a shorter prefix is searched as a plain word.
-//! - **Phrases** (`"…"`) match the stemmed words in order, stop words included; a phrase
-//!   typed with a capital after its first letter is also checked for those capitals in the
-//!   stored text (`"Le Monde"` is not « le monde entier », see [`case`]).
+//! - **Phrases** (`"…"`) match the stemmed words in order, stop words included.
+//!   **Case-checked phrases**: a phrase typed with a capital letter after its first character
+//!   (`"Le Monde"`) matches each word typed with a capital only where it is written with one,
+//!   in its exact (folded, unstemmed) form: the newspaper, not « le monde entier ». The index
+//!   holds a `^form` term for every word written with a capital
+//!   ([`indexing_analyzer`](crate::analysis::indexing_analyzer)), so this costs what any phrase
+//!   costs. A phrase capitalized only at its start (`"Le changement climatique"`), as a
+//!   sentence is, and a sloppy phrase (`"…"~2`) are not case-checked.
 //! - **Typos**: `word~` (1 edit) or `word~2` (2 edits) asks for typo tolerance; plain words of
 //!   [`AUTO_FUZZY_MIN_LEN`] characters or more that are rare in the index (fewer than
 //!   [`AUTO_FUZZY_MAX_DOC_FREQ`] articles) get 1 edit automatically, at a low constant score.
@@ -39,7 +44,6 @@
 
 mod ast;
 mod build;
-pub mod case;
 mod parse;
 
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
