@@ -31,7 +31,9 @@ pub struct Refusal {
     pub reason: String,
 }
 
-/// What a bulk import did: every non-blank line is either indexed or refused.
+/// What a bulk import did: every non-blank line is either indexed (committed), refused, or
+/// not committed because the index writer failed: `lines_read == blank + indexed +
+/// refused.len() + not_committed.len()`.
 ///
 /// ```
 /// let report = depeche::index::ImportReport::default();
@@ -43,10 +45,14 @@ pub struct ImportReport {
     pub lines_read: u64,
     /// Blank lines, skipped.
     pub blank: u64,
-    /// Articles indexed (an id seen twice replaces the first article but counts twice).
+    /// Articles indexed and committed (an id seen twice replaces the first article but counts
+    /// twice).
     pub indexed: u64,
     /// Lines refused, in input order.
     pub refused: Vec<Refusal>,
+    /// Valid articles that were dropped because the index writer failed before they were
+    /// committed (see [`NewsIndex::import_jsonl`]), in input order. Import them again.
+    pub not_committed: Vec<Refusal>,
 }
 
 impl std::fmt::Display for ImportReport {
@@ -58,7 +64,10 @@ impl std::fmt::Display for ImportReport {
             self.indexed,
             self.refused.len()
         )?;
-        for r in &self.refused {
+        if !self.not_committed.is_empty() {
+            write!(f, ", {} not committed", self.not_committed.len())?;
+        }
+        for r in self.refused.iter().chain(&self.not_committed) {
             write!(f, "\n  line {}: {}", r.line, r.reason)?;
         }
         Ok(())
@@ -95,16 +104,33 @@ fn progress_bar(progress: Progress, len: Option<u64>) -> ProgressBar {
     bar
 }
 
+/// Moves the pending articles, dropped by a failed writer, to the report.
+fn not_committed(report: &mut ImportReport, pending: &mut Vec<(u64, String)>, err: &crate::Error) {
+    let reason = format!("not committed: {err}");
+    report.not_committed.extend(pending.drain(..).map(|(line, id)| Refusal {
+        line,
+        id: Some(id),
+        reason: reason.clone(),
+    }));
+}
+
 impl NewsIndex {
     /// Imports JSON Lines (one [`Article`] per line) and commits.
     ///
     /// A bad line — invalid JSON or UTF-8, or an article that fails [`Article::validate`] — is
     /// refused and reported with its line number; it never stops the others. Blank lines are
-    /// counted and skipped. Only an I/O error of the reader (or of the index) stops the import.
+    /// counted and skipped. All the articles are committed together at the end.
+    ///
+    /// When the index writer fails (a segment cannot be written: disk full, file too large;
+    /// an indexing thread failed), tantivy drops everything written since the last commit.
+    /// The import then lists those articles in [`ImportReport::not_committed`] with the
+    /// writer's error, starts a fresh writer and goes on with the next lines; the articles it
+    /// reports as indexed are committed. Only an I/O error of the reader, or an index that
+    /// cannot give a new writer, stops the import.
     ///
     /// # Errors
     ///
-    /// I/O errors of `input`; tantivy errors while writing or committing.
+    /// I/O errors of `input`; tantivy errors when no writer can be created.
     ///
     /// ```
     /// use depeche::index::{NewsIndex, Progress};
@@ -124,6 +150,8 @@ impl NewsIndex {
         let mut reader =
             BufReader::with_capacity(1 << 16, Counting { inner: input, bar: bar.clone() });
         let mut report = ImportReport::default();
+        // Articles added since the last commit: lost together if the writer fails.
+        let mut pending: Vec<(u64, String)> = Vec::new();
         let mut line = Vec::new();
         loop {
             line.clear();
@@ -159,14 +187,22 @@ impl NewsIndex {
                 }
             };
             match self.add(&article) {
-                Ok(()) => report.indexed += 1,
+                Ok(()) => pending.push((n, article.id)),
                 Err(crate::Error::InvalidArticle { id, reason }) => {
                     report.refused.push(Refusal { line: n, id: Some(id), reason })
+                }
+                Err(e @ crate::Error::WriterFailed(_)) => {
+                    pending.push((n, article.id));
+                    not_committed(&mut report, &mut pending, &e);
                 }
                 Err(e) => return Err(e),
             }
         }
-        self.commit()?;
+        match self.commit() {
+            Ok(()) => report.indexed += pending.len() as u64,
+            Err(e @ crate::Error::WriterFailed(_)) => not_committed(&mut report, &mut pending, &e),
+            Err(e) => return Err(e),
+        }
         bar.finish_and_clear();
         Ok(report)
     }

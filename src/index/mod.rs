@@ -21,6 +21,7 @@
 mod article;
 mod import;
 mod schema;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -35,6 +36,7 @@ pub use import::{ImportReport, Progress, Refusal};
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
 
 use crate::analysis::{analyzer, exact_analyzer, register_analyzers, Lang};
+use crate::error::contain_panic;
 use crate::{Error, Result};
 
 /// Default indexing memory budget: 64 MB, shared by the indexing threads.
@@ -214,7 +216,8 @@ impl NewsIndex {
     ///
     /// # Errors
     ///
-    /// [`Error::IncompatibleIndex`] when there is no depeche index in `dir`.
+    /// [`Error::IncompatibleIndex`] when there is no depeche index in `dir`. Files are not
+    /// checksummed: use [`NewsIndex::open_verified`] to catch damaged files at open.
     ///
     /// ```no_run
     /// let index = depeche::index::NewsIndex::open("news-index").unwrap();
@@ -222,6 +225,10 @@ impl NewsIndex {
     /// ```
     pub fn open(dir: impl AsRef<Path>) -> Result<NewsIndex> {
         let dir = dir.as_ref();
+        contain_panic("opening the index", || NewsIndex::open_existing(dir))
+    }
+
+    fn open_existing(dir: &Path) -> Result<NewsIndex> {
         let not_index =
             |reason: String| Error::IncompatibleIndex { path: dir.to_path_buf(), reason };
         if !dir.is_dir() {
@@ -302,6 +309,13 @@ impl NewsIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Drops a writer that failed: tantivy's writer refuses every write once one of its
+    /// threads failed, so the next write creates a fresh one on the last commit.
+    fn writer_failed(guard: &mut Option<IndexWriter>, err: tantivy::TantivyError) -> Error {
+        drop(guard.take());
+        Error::WriterFailed(err)
+    }
+
     fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
         // A poisoned lock only means another thread panicked mid-write; the writer itself is
         // still consistent (uncommitted work is simply lost at the next commit or rollback).
@@ -319,7 +333,10 @@ impl NewsIndex {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArticle`] when the article fails [`Article::validate`].
+    /// [`Error::InvalidArticle`] when the article fails [`Article::validate`];
+    /// [`Error::WriterFailed`] when the writer had failed since the last commit (all the
+    /// writes since the last commit, this one included, are dropped; the next write starts
+    /// afresh).
     ///
     /// ```
     /// use depeche::index::{Article, NewsIndex};
@@ -334,10 +351,12 @@ impl NewsIndex {
     pub fn add(&self, article: &Article) -> Result<()> {
         let checked = article.check()?;
         let doc = checked.to_document(&self.schema);
-        let guard = self.writer()?;
+        let mut guard = self.writer()?;
         if let Some(writer) = guard.as_ref() {
             writer.delete_term(Term::from_field_text(self.schema.id, article.id.trim()));
-            writer.add_document(doc)?;
+            if let Err(e) = writer.add_document(doc) {
+                return Err(NewsIndex::writer_failed(&mut guard, e));
+            }
         }
         Ok(())
     }
@@ -361,6 +380,14 @@ impl NewsIndex {
     /// Commits the pending writes, syncs the index directory so that the commit survives a
     /// crash, and makes the writes visible to searches.
     ///
+    /// A commit is atomic: after a crash (even `kill -9` in the middle of it) the index opens
+    /// on either this commit or the previous one, never on a part of it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WriterFailed`] when the writer failed (the writes since the last commit are
+    /// dropped, the last commit stays); I/O errors of the directory sync.
+    ///
     /// ```
     /// let index = depeche::index::NewsIndex::create_in_ram().unwrap();
     /// index.commit().unwrap();
@@ -369,7 +396,9 @@ impl NewsIndex {
         {
             let mut guard = self.writer()?;
             if let Some(writer) = guard.as_mut() {
-                writer.commit()?;
+                if let Err(e) = writer.commit() {
+                    return Err(NewsIndex::writer_failed(&mut guard, e));
+                }
             }
         }
         if let Some(dir) = &self.dir {
@@ -388,7 +417,9 @@ impl NewsIndex {
     pub fn rollback(&self) -> Result<()> {
         let mut guard = self.writer()?;
         if let Some(writer) = guard.as_mut() {
-            writer.rollback()?;
+            if let Err(e) = writer.rollback() {
+                return Err(NewsIndex::writer_failed(&mut guard, e));
+            }
         }
         Ok(())
     }
@@ -396,6 +427,12 @@ impl NewsIndex {
 
 /// fsync of the directory entry, so that files renamed into it (tantivy's `meta.json`) are
 /// durable. A no-op where directories cannot be opened as files.
+///
+/// tantivy already syncs each segment file when it is closed and the directory before it
+/// writes `meta.json` (so the new segment files are durable before anything names them);
+/// `meta.json` itself is written to a synced temporary file renamed over the old one, but the
+/// rename is not synced. This sync makes the rename, hence the commit, durable before
+/// [`NewsIndex::commit`] returns.
 fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     {
