@@ -31,11 +31,16 @@ const CHILD_DIR: &str = "DEPECHE_CRASH_CHILD_DIR";
 const CHILD_START: &str = "DEPECHE_CRASH_CHILD_START";
 /// Printed by the child, followed by the batch number, after each commit.
 const ACK: &str = "depeche-crash-ack ";
+/// Printed by the child, followed by the batch number, before each commit.
+const COMMITTING: &str = "depeche-crash-committing ";
 const TEST_NAME: &str = "sigkill_at_random_moments_keeps_every_acknowledged_commit";
 /// Kills per index directory before a fresh one is used.
 const KILLS_PER_INDEX: u64 = 5;
-/// The kill comes after a delay uniform in `0..MAX_DELAY_MS` after the child starts.
+/// Half of the kills come after a delay uniform in `0..MAX_DELAY_MS` after the child starts
+/// (start-up, recovery, first batch); the other half after 1 to 3 acknowledgements and then
+/// a delay uniform in `0..MAX_DELAY_AFTER_ACK_MS` (adds, commits, merges).
 const MAX_DELAY_MS: u64 = 1_500;
+const MAX_DELAY_AFTER_ACK_MS: u64 = 700;
 
 /// Number of articles batch `b` adds: mostly small, every sixth one large enough to spread
 /// over both indexing threads.
@@ -90,33 +95,70 @@ fn child(dir: &str) {
         if let Some(old) = deleted_by(b) {
             index.delete(&format!("{old}-0")).expect("delete");
         }
+        writeln!(out, "{COMMITTING}{b}").unwrap();
+        out.flush().unwrap();
         index.commit().expect("commit");
         writeln!(out, "{ACK}{b}").unwrap();
         out.flush().unwrap();
     }
 }
 
-/// Runs the child on `dir` from batch `start`, kills it after `delay`; returns the
-/// acknowledged batches.
-fn run_and_kill(dir: &Path, start: u64, delay: Duration) -> Vec<u64> {
+/// When to kill the child.
+#[derive(Clone, Copy, Debug)]
+struct KillAt {
+    /// Acknowledgements to wait for first.
+    acks: usize,
+    /// Then this delay.
+    delay: Duration,
+}
+
+/// What the child printed before it died.
+#[derive(Default)]
+struct ChildLog {
+    acked: Vec<u64>,
+    committing: Vec<u64>,
+}
+
+/// Runs the child on `dir` from batch `start`, kills it at `at`; returns what it printed.
+fn run_and_kill(dir: &Path, start: u64, at: KillAt) -> ChildLog {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_DIR, dir)
         .env(CHILD_START, start.to_string())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn the child");
     let stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            // libtest may print `test NAME ... ` on the same line as the first acknowledgement.
-            .filter_map(|l| l.split_once(ACK).map(|(_, n)| n.trim().parse::<u64>().unwrap()))
-            .collect::<Vec<u64>>()
+    let mut stderr = child.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
     });
-    std::thread::sleep(delay);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut log = ChildLog::default();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            // libtest may print `test NAME ... ` on the same line as the first message.
+            let batch = |(_, n): (&str, &str)| n.trim().parse::<u64>().unwrap();
+            if let Some(b) = line.split_once(ACK).map(batch) {
+                log.acked.push(b);
+                let _ = tx.send(b);
+            } else if let Some(b) = line.split_once(COMMITTING).map(batch) {
+                log.committing.push(b);
+            }
+        }
+        log
+    });
+    for _ in 0..at.acks {
+        if let Err(e) = rx.recv_timeout(Duration::from_secs(60)) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child stopped acknowledging commits ({e}): {}", errors.join().unwrap());
+        }
+    }
+    std::thread::sleep(at.delay);
     // SIGKILL on unix: no destructor, no flush, no unwinding.
     child.kill().expect("kill the child");
     child.wait().unwrap();
@@ -128,7 +170,9 @@ struct Tally {
     trials: u64,
     acknowledged: u64,
     in_flight_visible: u64,
-    killed_before_first_ack: u64,
+    killed_before_first_commit: u64,
+    killed_while_adding: u64,
+    killed_in_commit: u64,
 }
 
 /// Checks the index after a kill; returns the last batch it holds.
@@ -180,12 +224,24 @@ fn sigkill_at_random_moments_keeps_every_acknowledged_commit() {
             last = None;
         }
         let start = last.map_or(0, |b| b + 1);
-        let delay = Duration::from_millis(rng.below(MAX_DELAY_MS));
-        let acks = run_and_kill(&dir, start, delay);
+        let at = if trial % 2 == 0 {
+            KillAt { acks: 0, delay: Duration::from_millis(rng.below(MAX_DELAY_MS)) }
+        } else {
+            KillAt {
+                acks: 1 + rng.below(3) as usize,
+                delay: Duration::from_millis(rng.below(MAX_DELAY_AFTER_ACK_MS)),
+            }
+        };
+        let log = run_and_kill(&dir, start, at);
+        let acks = log.acked;
         let expected: Vec<u64> = (start..start + acks.len() as u64).collect();
         assert_eq!(acks, expected, "trial {trial}: acknowledgements out of order");
-        if acks.is_empty() {
-            tally.killed_before_first_ack += 1;
+        // Where the kill landed: before any commit, while adding a batch, or between the
+        // start of a commit and its acknowledgement.
+        match (log.committing.last(), acks.last()) {
+            (None, _) => tally.killed_before_first_commit += 1,
+            (Some(c), Some(a)) if c == a => tally.killed_while_adding += 1,
+            _ => tally.killed_in_commit += 1,
         }
         tally.acknowledged += acks.len() as u64;
         let last_acked = acks.last().copied().or(last);
@@ -199,12 +255,57 @@ fn sigkill_at_random_moments_keeps_every_acknowledged_commit() {
     }
     println!(
         "crash trials: {trials} kills (seed {seed:#x}), {} indexes checked, {} commits \
-         acknowledged and all found, {} kills between a commit and its acknowledgement (batch \
-         whole), {} kills before the first acknowledgement, {:.1} s",
+         acknowledged and all found; kills before the first commit: {}, while adding a batch: \
+         {}, inside commit (before its acknowledgement): {}, of which the commit was visible \
+         (whole) after the kill: {}; {:.1} s",
         tally.trials,
         tally.acknowledged,
+        tally.killed_before_first_commit,
+        tally.killed_while_adding,
+        tally.killed_in_commit,
         tally.in_flight_visible,
-        tally.killed_before_first_ack,
         started.elapsed().as_secs_f64()
     );
+}
+
+/// Regression (found by the harness above): a kill after tantivy wrote a delete file
+/// (`<segment>.<opstamp>.del`) but before `meta.json` named it left that file behind; the
+/// next process restarted opstamps from the last commit, wanted the same file name, and
+/// every commit failed with "file already exists".
+#[test]
+fn files_left_by_an_interrupted_commit_do_not_block_the_next_one() {
+    let root = tempfile::tempdir().unwrap();
+    let (done, interrupted) = (root.path().join("done"), root.path().join("interrupted"));
+    let mut rng = Rng(9);
+    {
+        let index = NewsIndex::open_or_create(&done).unwrap();
+        for i in 0..5 {
+            index.add(&article(&format!("a{i}"), "lot", 10, &mut rng)).unwrap();
+        }
+        index.commit().unwrap();
+    }
+    let copy = |from: &Path, to: &Path, skip_meta: bool| {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let name = entry.unwrap().file_name();
+            if !(skip_meta && name == "meta.json") {
+                std::fs::copy(from.join(&name), to.join(&name)).unwrap();
+            }
+        }
+    };
+    copy(&done, &interrupted, false);
+    let second_commit = |dir: &Path| {
+        let index = NewsIndex::open_or_create(dir).unwrap();
+        index.delete("a1").unwrap();
+        index.add(&article("b0", "lot", 10, &mut Rng(10))).unwrap();
+        index.commit()
+    };
+    second_commit(&done).unwrap();
+    // The interrupted copy: the second commit's files (and their registration in
+    // `.managed.json`) are there, its `meta.json` is not.
+    copy(&done, &interrupted, true);
+    second_commit(&interrupted).expect("the commit after an interrupted one succeeds");
+    let index = NewsIndex::open_verified(&interrupted).unwrap();
+    let ids: Vec<String> = visible_ids(&index).0.into_iter().collect();
+    assert_eq!(ids, ["a0", "a2", "a3", "a4", "b0"]);
 }

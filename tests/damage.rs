@@ -9,6 +9,10 @@
 
 mod common;
 
+#[allow(dead_code)]
+#[path = "../examples/search.rs"]
+mod cli;
+
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -188,4 +192,49 @@ fn damaged_index_files_are_caught_at_open_and_never_panic() {
         let open = if *verified { "open_verified" } else { "open" };
         println!("  {open:13} {kind:25} {outcome:?}: {n}");
     }
+}
+
+/// Flips one bit in the middle of the largest file of `dir` (a segment file).
+fn flip_largest_file(dir: &Path) -> String {
+    let largest = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    let len = std::fs::metadata(&largest).unwrap().len();
+    apply(&largest, Damage::Flip { offset: len / 2, bit: 3 });
+    largest.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn example_rebuilds_a_damaged_cache_and_refuses_a_damaged_index_dir() {
+    let root = tempfile::tempdir().unwrap();
+    let mut rng = Rng(5);
+    let corpus: String = (0..40)
+        .map(|i| serde_json::to_string(&article(&format!("{i}"), "cache", 50, &mut rng)).unwrap())
+        .map(|line| line + "\n")
+        .collect();
+    // The default cache: a damaged copy is rebuilt from the corpus.
+    let cache = root.path().join("cache");
+    let (index, built) = cli::ensure_corpus_index(&cache, corpus.as_bytes()).unwrap();
+    assert!(built);
+    drop(index);
+    flip_largest_file(&cache);
+    let (index, built) = cli::ensure_corpus_index(&cache, corpus.as_bytes()).unwrap();
+    assert!(built, "a damaged cache is rebuilt");
+    assert_eq!(index.num_articles(), 40);
+    assert!(index.verify().is_ok());
+    drop(index);
+
+    // `--index DIR`: the user's index is refused with the damaged file named, never rebuilt.
+    let dir = root.path().join("user");
+    build_index(&dir);
+    let damaged = flip_largest_file(&dir);
+    let args: Vec<String> =
+        ["--index", dir.to_str().unwrap(), "gouvernement"].iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    let err = cli::run(&args, &mut out, false).unwrap_err();
+    assert_eq!(err.status, 1);
+    assert!(err.message.contains("damaged index"), "{}", err.message);
+    assert!(err.message.contains(&damaged), "the file is named: {}", err.message);
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Article, NewsIndex};
 use crate::Result;
@@ -21,7 +21,7 @@ pub enum Progress {
 }
 
 /// A line that was not indexed, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
     /// 1-based line number in the input.
     pub line: u64,
@@ -39,7 +39,7 @@ pub struct Refusal {
 /// let report = depeche::index::ImportReport::default();
 /// assert_eq!(report.lines_read, 0);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     /// Lines read, blank ones included.
     pub lines_read: u64,
@@ -104,14 +104,24 @@ fn progress_bar(progress: Progress, len: Option<u64>) -> ProgressBar {
     bar
 }
 
-/// Moves the pending articles, dropped by a failed writer, to the report.
-fn not_committed(report: &mut ImportReport, pending: &mut Vec<(u64, String)>, err: &crate::Error) {
-    let reason = format!("not committed: {err}");
-    report.not_committed.extend(pending.drain(..).map(|(line, id)| Refusal {
-        line,
-        id: Some(id),
-        reason: reason.clone(),
-    }));
+/// The import commits each time the articles added since its last commit reach this many
+/// bytes of text (title, lead and body), and at the end. It keeps those articles in memory
+/// until they are committed, to add them again if the writer fails.
+pub const IMPORT_COMMIT_BYTES: usize = 64_000_000;
+
+/// Commits a failed chunk may spend on isolating the articles that make the writer fail;
+/// past it the rest of the chunk is reported as not committed.
+const MAX_RECOVERY_COMMITS: u32 = 64;
+
+/// Articles added since the last commit of an import, kept to be added again.
+#[derive(Default)]
+struct Pending {
+    articles: Vec<(u64, Article)>,
+    bytes: usize,
+}
+
+fn text_bytes(a: &Article) -> usize {
+    a.title.len() + a.lead.len() + a.body.len()
 }
 
 impl NewsIndex {
@@ -119,14 +129,17 @@ impl NewsIndex {
     ///
     /// A bad line — invalid JSON or UTF-8, or an article that fails [`Article::validate`] — is
     /// refused and reported with its line number; it never stops the others. Blank lines are
-    /// counted and skipped. All the articles are committed together at the end.
+    /// counted and skipped. The articles are committed by chunks of [`IMPORT_COMMIT_BYTES`]
+    /// of text and at the end; a chunk becomes visible to searches all at once.
     ///
     /// When the index writer fails (a segment cannot be written: disk full, file too large;
     /// an indexing thread failed), tantivy drops everything written since the last commit.
-    /// The import then lists those articles in [`ImportReport::not_committed`] with the
-    /// writer's error, starts a fresh writer and goes on with the next lines; the articles it
-    /// reports as indexed are committed. Only an I/O error of the reader, or an index that
-    /// cannot give a new writer, stops the import.
+    /// The import then starts a fresh writer and adds the dropped articles again, halving
+    /// the group that fails (by text size) until the articles that cannot be indexed stand alone (at most
+    /// 64 extra commits per chunk); those are listed in [`ImportReport::not_committed`]
+    /// with the writer's error, and the import goes on. Every article reported as indexed is
+    /// committed. Only an I/O error of the reader, or an index that cannot give a new
+    /// writer, stops the import (the chunks committed before stay).
     ///
     /// # Errors
     ///
@@ -150,8 +163,7 @@ impl NewsIndex {
         let mut reader =
             BufReader::with_capacity(1 << 16, Counting { inner: input, bar: bar.clone() });
         let mut report = ImportReport::default();
-        // Articles added since the last commit: lost together if the writer fails.
-        let mut pending: Vec<(u64, String)> = Vec::new();
+        let mut pending = Pending::default();
         let mut line = Vec::new();
         loop {
             line.clear();
@@ -187,24 +199,96 @@ impl NewsIndex {
                 }
             };
             match self.add(&article) {
-                Ok(()) => pending.push((n, article.id)),
+                Ok(()) => {
+                    pending.bytes += text_bytes(&article);
+                    pending.articles.push((n, article));
+                    if pending.bytes >= IMPORT_COMMIT_BYTES {
+                        self.commit_pending(&mut pending, &mut report)?;
+                    }
+                }
                 Err(crate::Error::InvalidArticle { id, reason }) => {
                     report.refused.push(Refusal { line: n, id: Some(id), reason })
                 }
-                Err(e @ crate::Error::WriterFailed(_)) => {
-                    pending.push((n, article.id));
-                    not_committed(&mut report, &mut pending, &e);
+                Err(crate::Error::WriterFailed(_)) => {
+                    // Everything since the last commit was dropped, this article included.
+                    pending.articles.push((n, article));
+                    let mut budget = MAX_RECOVERY_COMMITS;
+                    let articles = std::mem::take(&mut pending).articles;
+                    self.recover(&articles, &mut report, &mut budget)?;
                 }
                 Err(e) => return Err(e),
             }
         }
-        match self.commit() {
-            Ok(()) => report.indexed += pending.len() as u64,
-            Err(e @ crate::Error::WriterFailed(_)) => not_committed(&mut report, &mut pending, &e),
-            Err(e) => return Err(e),
-        }
+        self.commit_pending(&mut pending, &mut report)?;
         bar.finish_and_clear();
         Ok(report)
+    }
+
+    /// Commits the pending articles; when the writer fails, adds them again (see
+    /// [`NewsIndex::recover`]).
+    fn commit_pending(&self, pending: &mut Pending, report: &mut ImportReport) -> Result<()> {
+        let articles = std::mem::take(pending).articles;
+        match self.commit() {
+            Ok(()) => {
+                report.indexed += articles.len() as u64;
+                Ok(())
+            }
+            Err(crate::Error::WriterFailed(_)) => {
+                let mut budget = MAX_RECOVERY_COMMITS;
+                self.recover(&articles, report, &mut budget)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Adds `articles` again on a fresh writer and commits them; when that fails, does the
+    /// same for each half (by text size), so that only the articles that make the writer fail on their own
+    /// end up in [`ImportReport::not_committed`]. Each commit spends one unit of `budget`;
+    /// once it is spent, the articles left are reported without a try.
+    fn recover(
+        &self,
+        articles: &[(u64, Article)],
+        report: &mut ImportReport,
+        budget: &mut u32,
+    ) -> Result<()> {
+        let failure = if *budget == 0 {
+            "recovery budget spent".to_string()
+        } else {
+            *budget -= 1;
+            let added = articles.iter().try_for_each(|(_, a)| self.add(a));
+            match added.and_then(|()| self.commit()) {
+                Ok(()) => {
+                    report.indexed += articles.len() as u64;
+                    return Ok(());
+                }
+                Err(e @ crate::Error::WriterFailed(_)) => e.to_string(),
+                Err(e) => return Err(e),
+            }
+        };
+        if articles.len() > 1 && *budget > 0 {
+            // Halves by text size, not count: a huge article, the usual culprit, ends up alone
+            // in a few steps instead of being indexed again at every level.
+            let total: usize = articles.iter().map(|(_, a)| text_bytes(a)).sum();
+            let mut seen = 0;
+            let cut = articles
+                .iter()
+                .position(|(_, a)| {
+                    seen += text_bytes(a);
+                    seen * 2 >= total
+                })
+                .unwrap_or(0)
+                .clamp(1, articles.len() - 1);
+            let (left, right) = articles.split_at(cut);
+            self.recover(left, report, budget)?;
+            return self.recover(right, report, budget);
+        }
+        let reason = format!("not committed: {failure}");
+        report.not_committed.extend(articles.iter().map(|(line, a)| Refusal {
+            line: *line,
+            id: Some(a.id.clone()),
+            reason: reason.clone(),
+        }));
+        Ok(())
     }
 
     /// Imports the JSON Lines file at `path` (see [`NewsIndex::import_jsonl`]), with a progress

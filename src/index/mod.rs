@@ -32,7 +32,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 pub(crate) use article::facet;
 pub use article::{parse_date, Article, MAX_YEAR, MIN_YEAR};
-pub use import::{ImportReport, Progress, Refusal};
+pub use import::{ImportReport, Progress, Refusal, IMPORT_COMMIT_BYTES};
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
 
 use crate::analysis::{analyzer, exact_analyzer, register_analyzers, Lang};
@@ -323,7 +323,13 @@ impl NewsIndex {
         if guard.is_none() {
             let threads = self.options.threads.max(1);
             let budget = self.options.memory_budget.max(MIN_MEMORY_BUDGET_PER_THREAD * threads);
-            *guard = Some(self.index.writer_with_num_threads(threads, budget)?);
+            let writer: IndexWriter = self.index.writer_with_num_threads(threads, budget)?;
+            // A commit interrupted by a crash or a writer failure leaves files no commit names.
+            // tantivy names delete files `<segment>.<opstamp>.del` and restarts opstamps from
+            // the last commit, so the next commit could want the same name and fail with
+            // "file already exists": clear the leftovers first.
+            writer.garbage_collect_files().wait()?;
+            *guard = Some(writer);
         }
         Ok(guard)
     }
