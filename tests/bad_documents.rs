@@ -1,4 +1,4 @@
-//! Documents that make the index writer fail, and very large bodies.
+//! Documents that make the index writer fail.
 //!
 //! tantivy's writer fails when a segment cannot be written (disk full, file too large, an I/O
 //! error) or when an indexing thread fails; it then refuses every later write and drops
@@ -19,11 +19,9 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
-use common::{article, visible_ids, Rng};
+use common::{article, jsonl, visible_ids, Rng};
 use depeche::index::{Article, ImportReport, NewsIndex, Progress};
-use depeche::search::SearchRequest;
 
 const CHILD_DIR: &str = "DEPECHE_BADDOC_CHILD_DIR";
 const TEST_NAME: &str = "an_article_that_kills_the_writer_is_reported_and_the_import_goes_on";
@@ -41,15 +39,6 @@ fn incompressible_body(bytes: usize, rng: &mut Rng) -> String {
         body.push_str(&format!("mot{:x} ", w & 0xffff_ffff_ffff));
     }
     body
-}
-
-fn jsonl(articles: &[Article]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for a in articles {
-        serde_json::to_writer(&mut out, a).unwrap();
-        out.push(b'\n');
-    }
-    out
 }
 
 /// The first import: small articles around one whose body makes a 2 MB segment.
@@ -161,51 +150,4 @@ fn an_article_that_kills_the_writer_is_reported_and_the_import_goes_on() {
         reports[0].not_committed.len(),
         reports[1].indexed
     );
-}
-
-/// Resident memory peak of this process (`VmHWM`), in bytes; `None` off Linux.
-fn peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-/// Imports one article with a body of `bytes` bytes of French text and checks that a word
-/// near its end is found; returns (seconds, peak RSS growth in bytes).
-fn import_large_body(bytes: usize) -> (f64, Option<u64>) {
-    let mut rng = Rng(50);
-    let mut a = article("long", "longueur", 10, &mut rng);
-    let mut body = String::with_capacity(bytes + 64);
-    let filler = common::article("x", "remplissage", 2000, &mut rng).body;
-    while body.len() + filler.len() < bytes {
-        body.push_str(&filler);
-        body.push('\n');
-    }
-    body.push_str(" anticonstitutionnellement");
-    a.body = body;
-    let line = jsonl(&[a]);
-    let before = peak_rss();
-    let started = Instant::now();
-    let index = NewsIndex::create_in_ram().unwrap();
-    let report = index.import_jsonl(&line[..], None, Progress::Hidden).unwrap();
-    let secs = started.elapsed().as_secs_f64();
-    let growth = peak_rss().zip(before).map(|(after, before)| after.saturating_sub(before));
-    assert_eq!((report.indexed, report.refused.len()), (1, 0), "{report}");
-    let hits = index.search(&SearchRequest::new("anticonstitutionnellement")).unwrap();
-    assert_eq!(hits.total, 1);
-    (secs, growth)
-}
-
-#[test]
-fn a_5_mb_body_is_indexed_and_searchable() {
-    let (secs, growth) = import_large_body(5_000_000);
-    println!("5 MB body: {secs:.1} s, peak RSS growth {:?} MB", growth.map(|g| g / 1_000_000));
-}
-
-#[test]
-#[ignore = "50 MB: about a minute in a debug build; run with --ignored --nocapture"]
-fn a_50_mb_body_is_indexed_and_searchable() {
-    let (secs, growth) = import_large_body(50_000_000);
-    println!("50 MB body: {secs:.1} s, peak RSS growth {:?} MB", growth.map(|g| g / 1_000_000));
 }

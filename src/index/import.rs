@@ -7,7 +7,7 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use super::{Article, NewsIndex};
+use super::{text_bytes, Article, NewsIndex};
 use crate::Result;
 
 /// Whether [`NewsIndex::import_jsonl`] draws a progress bar.
@@ -105,13 +105,46 @@ fn progress_bar(progress: Progress, len: Option<u64>) -> ProgressBar {
 }
 
 /// The import commits each time the articles added since its last commit reach this many
-/// bytes of text (title, lead and body), and at the end. It keeps those articles in memory
+/// bytes of text, and at the end. It keeps those articles in memory
 /// until they are committed, to add them again if the writer fails.
 pub const IMPORT_COMMIT_BYTES: usize = 64_000_000;
 
 /// Commits a failed chunk may spend on isolating the articles that make the writer fail;
 /// past it the rest of the chunk is reported as not committed.
 const MAX_RECOVERY_COMMITS: u32 = 64;
+
+/// The longest line the import reads for articles of `max_article` bytes of text: JSON
+/// escapes (`\"`, `\n`, `\u00e9`) may triple the text, plus room for the other fields.
+fn max_line_bytes(max_article: usize) -> usize {
+    max_article.saturating_mul(3).saturating_add(1_000_000)
+}
+
+/// Reads one line into `line` (newline included), at most `max` bytes of it: a longer line
+/// is skipped to its end without being kept in memory. `None` at the end of the input,
+/// otherwise whether the line was too long.
+fn read_line<R: BufRead>(reader: &mut R, line: &mut Vec<u8>, max: usize) -> Result<Option<bool>> {
+    let n = reader.by_ref().take(max as u64 + 1).read_until(b'\n', line)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if line.len() <= max || line.last() == Some(&b'\n') {
+        return Ok(Some(false));
+    }
+    line.clear();
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            reader.consume(i + 1);
+            break;
+        }
+        let len = buf.len();
+        reader.consume(len);
+    }
+    Ok(Some(true))
+}
 
 /// Articles added since the last commit of an import, kept to be added again.
 #[derive(Default)]
@@ -120,15 +153,12 @@ struct Pending {
     bytes: usize,
 }
 
-fn text_bytes(a: &Article) -> usize {
-    a.title.len() + a.lead.len() + a.body.len()
-}
-
 impl NewsIndex {
     /// Imports JSON Lines (one [`Article`] per line) and commits.
     ///
-    /// A bad line — invalid JSON or UTF-8, or an article that fails [`Article::validate`] — is
-    /// refused and reported with its line number; it never stops the others. Blank lines are
+    /// A bad line — invalid JSON or UTF-8, an article that fails [`Article::validate`] or
+    /// holds more than [`NewsIndex::max_article_bytes`] of text, a line longer than three
+    /// times that plus 1 MB (skipped without being held in memory) — is refused and reported with its line number; it never stops the others. Blank lines are
     /// counted and skipped. The articles are committed by chunks of [`IMPORT_COMMIT_BYTES`]
     /// of text and at the end; a chunk becomes visible to searches all at once.
     ///
@@ -165,13 +195,26 @@ impl NewsIndex {
         let mut report = ImportReport::default();
         let mut pending = Pending::default();
         let mut line = Vec::new();
+        let max_line = max_line_bytes(self.max_article_bytes());
         loop {
             line.clear();
-            if reader.read_until(b'\n', &mut line)? == 0 {
+            let Some(too_long) = read_line(&mut reader, &mut line, max_line)? else {
                 break;
-            }
+            };
             report.lines_read += 1;
             let n = report.lines_read;
+            if too_long {
+                report.refused.push(Refusal {
+                    line: n,
+                    id: None,
+                    reason: format!(
+                        "line longer than {max_line} bytes, more than an article may hold \
+                         (NewsIndex::max_article_bytes: {})",
+                        self.max_article_bytes()
+                    ),
+                });
+                continue;
+            }
             let text = match std::str::from_utf8(&line) {
                 Ok(t) => t.trim(),
                 Err(e) => {

@@ -43,6 +43,9 @@ use crate::{Error, Result};
 pub const DEFAULT_MEMORY_BUDGET: usize = 64_000_000;
 /// The smallest memory budget per indexing thread tantivy accepts.
 pub const MIN_MEMORY_BUDGET_PER_THREAD: usize = 15_000_000;
+/// An article may hold at most the memory budget divided by this many bytes of text (see
+/// [`NewsIndex::max_article_bytes`]): 4 MB with the default budget.
+pub const ARTICLE_BUDGET_SHARE: usize = 16;
 
 /// How the index writes: memory budget and indexing threads.
 ///
@@ -304,6 +307,29 @@ impl NewsIndex {
         }
     }
 
+    /// The largest article [`NewsIndex::add`] accepts, in bytes of text (title, lead, body,
+    /// tags, source, section, author, URL): the memory budget (raised to the minimum per
+    /// thread, see [`IndexOptions`]) divided by [`ARTICLE_BUDGET_SHARE`], so 4 MB by default.
+    ///
+    /// tantivy checks its memory budget between documents only, and indexing one article
+    /// takes about 12 times its text in memory (its copies in the document and the store,
+    /// postings with positions), so this bound keeps one article within the budget. Raise
+    /// [`IndexOptions::memory_budget`] to index larger ones.
+    ///
+    /// ```
+    /// use depeche::index::{IndexOptions, NewsIndex};
+    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// assert_eq!(index.max_article_bytes(), 4_000_000);
+    /// let options = IndexOptions { memory_budget: 1_600_000_000, threads: 1 };
+    /// let index = NewsIndex::create_in_ram_with(options).unwrap();
+    /// assert_eq!(index.max_article_bytes(), 100_000_000);
+    /// ```
+    pub fn max_article_bytes(&self) -> usize {
+        let threads = self.options.threads.max(1);
+        let budget = self.options.memory_budget.max(MIN_MEMORY_BUDGET_PER_THREAD * threads);
+        budget / ARTICLE_BUDGET_SHARE
+    }
+
     /// Number of articles visible to searches (committed, not deleted).
     pub fn num_articles(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -339,7 +365,8 @@ impl NewsIndex {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArticle`] when the article fails [`Article::validate`];
+    /// [`Error::InvalidArticle`] when the article fails [`Article::validate`] or holds more
+    /// than [`NewsIndex::max_article_bytes`] of text;
     /// [`Error::WriterFailed`] when the writer had failed since the last commit (all the
     /// writes since the last commit, this one included, are dropped; the next write starts
     /// afresh).
@@ -356,6 +383,16 @@ impl NewsIndex {
     /// ```
     pub fn add(&self, article: &Article) -> Result<()> {
         let checked = article.check()?;
+        let (bytes, max) = (text_bytes(article), self.max_article_bytes());
+        if bytes > max {
+            return Err(Error::InvalidArticle {
+                id: article.id.clone(),
+                reason: format!(
+                    "{bytes} bytes of text, more than the {max} an article may hold with this \
+                     memory budget (IndexOptions::memory_budget / {ARTICLE_BUDGET_SHARE})"
+                ),
+            });
+        }
         let doc = checked.to_document(&self.schema);
         let mut guard = self.writer()?;
         if let Some(writer) = guard.as_ref() {
@@ -429,6 +466,19 @@ impl NewsIndex {
         }
         Ok(())
     }
+}
+
+/// Bytes of text an article brings into the index.
+pub(crate) fn text_bytes(a: &Article) -> usize {
+    let opt = |o: &Option<String>| o.as_ref().map_or(0, String::len);
+    a.title.len()
+        + a.lead.len()
+        + a.body.len()
+        + a.tags.iter().map(String::len).sum::<usize>()
+        + opt(&a.source)
+        + opt(&a.section)
+        + opt(&a.author)
+        + opt(&a.url)
 }
 
 /// fsync of the directory entry, so that files renamed into it (tantivy's `meta.json`) are

@@ -91,3 +91,36 @@ pub fn visible_ids(index: &NewsIndex) -> (BTreeSet<String>, usize) {
     }
     (ids, docs.len())
 }
+
+/// Articles as JSON Lines.
+pub fn jsonl(articles: &[Article]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for a in articles {
+        serde_json::to_writer(&mut out, a).unwrap();
+        out.push(b'\n');
+    }
+    out
+}
+
+fn proc_status_bytes(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Resident memory of this process now (`VmRSS`), in bytes; `None` off Linux.
+pub fn rss() -> Option<u64> {
+    proc_status_bytes("VmRSS:")
+}
+
+/// Resets the peak resident memory (`VmHWM`) to the current resident size (Linux 4.0+);
+/// false when it cannot.
+pub fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Peak resident memory of this process so far (`VmHWM`), in bytes; `None` off Linux.
+pub fn peak_rss() -> Option<u64> {
+    proc_status_bytes("VmHWM:")
+}
