@@ -348,3 +348,44 @@ impl NewsIndex {
         self.import_jsonl(file, len, Progress::Auto)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (input, max, buffer capacity, lines read as (text, too long)).
+    #[allow(clippy::type_complexity)]
+    const LINES: &[(&str, &[u8], usize, usize, &[(&[u8], bool)])] = &[
+        ("short_lines", b"ab\ncd\n", 4, 64, &[(b"ab\n", false), (b"cd\n", false)]),
+        ("no_final_newline", b"ab\ncd", 4, 64, &[(b"ab\n", false), (b"cd", false)]),
+        ("exactly_max_plus_newline", b"abcd\nx\n", 4, 64, &[(b"abcd\n", false), (b"x\n", false)]),
+        ("one_over_max", b"abcde\nx\n", 4, 64, &[(b"", true), (b"x\n", false)]),
+        ("long_last_line", b"x\nabcdefgh", 4, 64, &[(b"x\n", false), (b"", true)]),
+        (
+            "skipped_across_buffer_refills",
+            b"abcdefghijklmnopqrstuvwxyz\nok\n",
+            4,
+            2,
+            &[(b"", true), (b"ok\n", false)],
+        ),
+        ("blank_line", b"\n\n", 4, 64, &[(b"\n", false), (b"\n", false)]),
+    ];
+
+    #[test]
+    fn long_lines_are_skipped_and_the_next_line_is_read_whole() {
+        for (name, input, max, capacity, want) in LINES {
+            let mut reader = BufReader::with_capacity(*capacity, *input);
+            let mut got = Vec::new();
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                match read_line(&mut reader, &mut line, *max).unwrap() {
+                    None => break,
+                    Some(too_long) => got.push((line.clone(), too_long)),
+                }
+            }
+            let want: Vec<(Vec<u8>, bool)> = want.iter().map(|(l, t)| (l.to_vec(), *t)).collect();
+            assert_eq!(got, want, "{name}");
+        }
+    }
+}
