@@ -198,6 +198,10 @@ impl NewsIndex {
     /// ```
     pub fn open_or_create_with(dir: impl AsRef<Path>, options: IndexOptions) -> Result<NewsIndex> {
         let dir = dir.as_ref();
+        contain_panic("opening the index", || NewsIndex::open_or_create_in(dir, options))
+    }
+
+    fn open_or_create_in(dir: &Path, options: IndexOptions) -> Result<NewsIndex> {
         std::fs::create_dir_all(dir)?;
         let schema = NewsSchema::new();
         let mmap = MmapDirectory::open(dir)?;
