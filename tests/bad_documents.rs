@@ -1,4 +1,4 @@
-//! Documents that make the index writer fail.
+//! Documents that make the index writer fail, and odd documents that must not.
 //!
 //! tantivy's writer fails when a segment cannot be written (disk full, file too large, an I/O
 //! error) or when an indexing thread fails; it then refuses every later write and drops
@@ -21,7 +21,8 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{article, jsonl, visible_ids, Rng};
-use depeche::index::{Article, ImportReport, NewsIndex, Progress};
+use depeche::index::{Article, ImportReport, NewsIndex, Progress, MAX_ID_BYTES};
+use depeche::search::SearchRequest;
 
 const CHILD_DIR: &str = "DEPECHE_BADDOC_CHILD_DIR";
 const TEST_NAME: &str = "an_article_that_kills_the_writer_is_reported_and_the_import_goes_on";
@@ -150,4 +151,103 @@ fn an_article_that_kills_the_writer_is_reported_and_the_import_goes_on() {
         reports[0].not_committed.len(),
         reports[1].indexed
     );
+}
+
+/// An article that must be indexed (`true`) or refused (`false`), and a word it is found by.
+struct Odd {
+    name: &'static str,
+    article: Article,
+    indexed: bool,
+}
+
+fn odd_documents() -> Vec<Odd> {
+    let base = |id: &str| Article {
+        id: id.into(),
+        title: "Titre ordinaire".into(),
+        body: "Un texte ordinaire.".into(),
+        ..Default::default()
+    };
+    let with = |id: &str, f: &dyn Fn(&mut Article)| {
+        let mut a = base(id);
+        f(&mut a);
+        a
+    };
+    vec![
+        Odd {
+            name: "a_100_kb_token_is_dropped_not_fatal",
+            article: with("jeton", &|a| a.body = format!("{} fin", "a".repeat(100_000))),
+            indexed: true,
+        },
+        Odd {
+            name: "nul_and_control_characters",
+            article: with("controle", &|a| {
+                a.title = "Titre\0avec\u{1}contrôle\u{7f}".into();
+                a.tags = vec!["\0".into(), "a\0b".into(), "\u{1b}[31m".into()];
+                a.source = Some("\u{7}".into());
+            }),
+            indexed: true,
+        },
+        Odd {
+            name: "facet_separators_in_values",
+            article: with("facettes", &|a| {
+                a.section = Some("Politique/Intérieur".into());
+                a.tags = vec!["/".into(), "//".into(), "\\".into(), " ".into()];
+            }),
+            indexed: true,
+        },
+        Odd {
+            name: "a_70_kb_tag",
+            article: with("etiquette", &|a| a.tags = vec!["t".repeat(70_000)]),
+            indexed: true,
+        },
+        Odd {
+            name: "ten_thousand_tags",
+            article: with("etiquettes", &|a| {
+                a.tags = (0..10_000).map(|i| format!("t{i}")).collect()
+            }),
+            indexed: true,
+        },
+        Odd {
+            name: "bidi_emoji_combining_marks",
+            article: with("unicode", &|a| {
+                a.body = "\u{202e}élection\u{202c} 🗳️ e\u{301}le\u{300}ve \u{feff}fin".into()
+            }),
+            indexed: true,
+        },
+        Odd {
+            name: "dates_at_the_limits",
+            article: with("dates", &|a| a.date = Some("2200-12-31T23:59:59Z".into())),
+            indexed: true,
+        },
+        Odd { name: "id_at_the_limit", article: base(&"x".repeat(MAX_ID_BYTES)), indexed: true },
+        Odd {
+            name: "id_over_the_limit_could_never_be_replaced",
+            article: base(&"y".repeat(MAX_ID_BYTES + 1)),
+            indexed: false,
+        },
+        Odd { name: "id_tantivy_would_drop", article: base(&"z".repeat(70_000)), indexed: false },
+    ]
+}
+
+#[test]
+fn odd_documents_are_indexed_or_refused_and_never_poison_the_writer() {
+    let index = NewsIndex::create_in_ram().unwrap();
+    let mut expected = BTreeSet::new();
+    for odd in odd_documents() {
+        let added = index.add(&odd.article);
+        assert_eq!(added.is_ok(), odd.indexed, "{}: {added:?}", odd.name);
+        if let Err(e) = added {
+            assert!(matches!(e, depeche::Error::InvalidArticle { .. }), "{}: {e}", odd.name);
+        }
+        // Added twice: an upsert, still one article.
+        let _ = index.add(&odd.article);
+        index.commit().unwrap_or_else(|e| panic!("{}: the writer failed: {e}", odd.name));
+        if odd.indexed {
+            expected.insert(odd.article.id.trim().to_string());
+        }
+        let (ids, docs) = visible_ids(&index);
+        assert_eq!((&ids, docs), (&expected, expected.len()), "{}", odd.name);
+    }
+    let hits = index.search(&SearchRequest::new("fin")).unwrap();
+    assert_eq!(hits.total, 2, "the words around a dropped token are indexed");
 }

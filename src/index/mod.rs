@@ -31,7 +31,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 pub(crate) use article::facet;
-pub use article::{parse_date, Article, MAX_YEAR, MIN_YEAR};
+pub use article::{parse_date, Article, MAX_ID_BYTES, MAX_YEAR, MIN_YEAR};
 pub use import::{ImportReport, Progress, Refusal, IMPORT_COMMIT_BYTES};
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
 
