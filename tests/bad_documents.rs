@@ -251,3 +251,51 @@ fn odd_documents_are_indexed_or_refused_and_never_poison_the_writer() {
     let hits = index.search(&SearchRequest::new("fin")).unwrap();
     assert_eq!(hits.total, 2, "the words around a dropped token are indexed");
 }
+
+fn input_line() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let article = (
+        "[a-c ]{0,3}",
+        "\\PC{0,20}",
+        "\\PC{0,30}",
+        proptest::option::of("[0-9T:+-]{0,12}"),
+        proptest::collection::vec("\\PC{0,6}", 0..3),
+    )
+        .prop_map(|(id, title, body, date, tags)| {
+            let a = Article { id, title, body, date, tags, ..Default::default() };
+            serde_json::to_vec(&a).unwrap()
+        });
+    prop_oneof![
+        4 => article,
+        2 => proptest::collection::vec(any::<u8>(), 0..40),
+        1 => Just(b"   ".to_vec()),
+        1 => Just(b"{\"id\": 1, \"title\": [1]}".to_vec()),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the input, every line is accounted for once and the import never fails.
+    #[test]
+    fn every_imported_line_is_indexed_refused_or_blank(
+        lines in proptest::collection::vec(input_line(), 0..12),
+        crlf in proptest::bool::ANY,
+    ) {
+        let input = lines.join(if crlf { &b"\r\n"[..] } else { &b"\n"[..] });
+        let index = NewsIndex::create_in_ram().unwrap();
+        let report = index.import_jsonl(&input[..], None, Progress::Hidden).unwrap();
+        let newlines = input.iter().filter(|&&b| b == b'\n').count() as u64;
+        let expected = newlines + u64::from(!input.is_empty() && !input.ends_with(b"\n"));
+        proptest::prop_assert_eq!(report.lines_read, expected);
+        proptest::prop_assert_eq!(
+            report.lines_read,
+            report.blank + report.indexed + report.refused.len() as u64,
+            "{}", report
+        );
+        proptest::prop_assert!(report.not_committed.is_empty());
+        proptest::prop_assert!(report.refused.windows(2).all(|w| w[0].line < w[1].line));
+        proptest::prop_assert!(index.num_articles() <= report.indexed);
+        proptest::prop_assert_eq!(index.num_articles() == 0, report.indexed == 0);
+    }
+}

@@ -76,12 +76,19 @@ fn searches_during_commits_see_whole_commits_only() {
                     if b < floor {
                         assert_eq!(in_batch, BATCH, "committed batch {b} not visible");
                     }
+                    // Facet counts come from another collector on the same snapshot.
+                    let r = index.search(&SearchRequest::new("dépêche").facets(true).limit(3));
+                    let r = r.unwrap_or_else(|e| panic!("faceted search failed: {e}"));
+                    let tags = r.facets.expect("facets requested").tag;
+                    assert!(tags.iter().all(|t| t.count == BATCH), "a tag seen in part: {tags:?}");
+                    let tagged: u64 = tags.iter().map(|t| t.count).sum();
+                    assert_eq!(tagged, r.total as u64, "facets and total from different commits");
                     let counters = count(index, "compteur");
                     assert!(counters <= 1, "an upsert seen in part: {counters} counters");
                     if floor > 0 {
                         assert_eq!(counters, 1, "the counter vanished during an upsert");
                     }
-                    searches.fetch_add(3, Ordering::Relaxed);
+                    searches.fetch_add(4, Ordering::Relaxed);
                 }
             });
         }
