@@ -50,7 +50,7 @@ fn first_batch() -> Vec<Article> {
     let mut big = article("trop-gros", "gros", 5, &mut rng);
     big.body = incompressible_body(2_000_000, &mut rng);
     articles.push(big);
-    articles.extend((0..4000).map(|i| article(&format!("b{i}"), "apres", 30, &mut rng)));
+    articles.extend((0..1000).map(|i| article(&format!("b{i}"), "apres", 30, &mut rng)));
     articles
 }
 
