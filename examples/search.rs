@@ -6,12 +6,14 @@
 //! ```
 //!
 //! On first run the bundled corpus (`data/fr_news.jsonl`, 1,291 French Wikinews articles, CC BY
-//! 2.5) is indexed into `target/depeche-example-index`; later runs reuse that index. A stale or
-//! partial index (another corpus, another analyzer, an interrupted build) is rebuilt.
+//! 2.5) is indexed into `target/depeche-example-index`; later runs reuse that index. A stale,
+//! partial or damaged index (another corpus, another analyzer, an interrupted build, a file
+//! whose checksum does not match) is rebuilt: it is a cache of the bundled corpus.
 //!
 //! Flags:
 //!
-//! - `--index DIR`: use (or create, empty) the index in DIR instead of the bundled one
+//! - `--index DIR`: use (or create, empty) the index in DIR instead of the bundled one; an
+//!   existing index is opened with checksum verification and a damaged one is refused (exit 1)
 //! - `--add FILE.jsonl`: import FILE into the index and print the import report; with no query,
 //!   only import
 //! - `--json`: one JSON object per hit
@@ -172,8 +174,9 @@ pub(crate) fn ensure_corpus_index(
     let stamp = fingerprint(corpus);
     let fresh = std::fs::read_to_string(dir.join(STAMP)).is_ok_and(|s| s.trim() == stamp);
     if fresh {
-        if let Ok(index) = NewsIndex::open(dir) {
-            return Ok((index, false));
+        match NewsIndex::open_verified(dir) {
+            Ok(index) => return Ok((index, false)),
+            Err(e) => eprintln!("{e}; rebuilding it"),
         }
     }
     let parent = dir.parent().unwrap_or(Path::new("."));
@@ -214,6 +217,17 @@ pub(crate) fn ensure_corpus_index(
     }
     let index = NewsIndex::open(dir).map_err(|e| failure(format!("{e}")))?;
     Ok((index, true))
+}
+
+/// Opens the index in `dir` (`--index`), checking its checksums, or creates an empty one
+/// when `dir` holds none. A damaged index is the user's data: refuse it, never rebuild it.
+fn open_user_index(dir: &Path) -> Result<NewsIndex, CliError> {
+    let opened = if dir.join("meta.json").exists() {
+        NewsIndex::open_verified(dir)
+    } else {
+        NewsIndex::open_or_create(dir)
+    };
+    opened.map_err(|e| failure(format!("{}: {e}", dir.display())))
 }
 
 fn request(o: &Options, query: &str) -> SearchRequest {
@@ -319,8 +333,7 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
         }
     }
     let index = match &o.index {
-        Some(dir) => NewsIndex::open_or_create(dir)
-            .map_err(|e| failure(format!("{}: {e}", dir.display())))?,
+        Some(dir) => open_user_index(dir)?,
         None => ensure_corpus_index(&default_index_dir(), BUNDLED)?.0,
     };
     let json_out = o.json || o.batch.is_some();

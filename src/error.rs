@@ -61,6 +61,29 @@ pub enum Error {
         /// What differs.
         reason: String,
     },
+    /// [`crate::index::NewsIndex::open_verified`] found index files whose checksum does not
+    /// match their content (bit rot, a truncated copy, a disk fault).
+    #[error("{path}: damaged index: checksum mismatch in {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "))]
+    DamagedIndex {
+        /// The index directory.
+        path: PathBuf,
+        /// The damaged files, relative to `path`, sorted.
+        files: Vec<PathBuf>,
+    },
+    /// The index writer failed (an I/O error while writing a segment, a failed indexing
+    /// thread). The writes since the last commit were dropped; the next write starts a fresh
+    /// writer on the last commit.
+    #[error("the index writer failed and dropped the writes since the last commit: {0}")]
+    WriterFailed(#[source] tantivy::TantivyError),
+    /// tantivy panicked while reading the index, which happens on damaged index files; the
+    /// panic was contained and turned into this error.
+    #[error("internal error while {during} (is the index damaged? check it with NewsIndex::open_verified): {message}")]
+    Internal {
+        /// What was being done, e.g. `searching`.
+        during: &'static str,
+        /// The panic message.
+        message: String,
+    },
     /// An error from tantivy.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -79,4 +102,20 @@ impl From<crate::analysis::UnknownLang> for Error {
     fn from(err: crate::analysis::UnknownLang) -> Error {
         Error::InvalidRequest(err.to_string())
     }
+}
+
+/// Runs `f`, turning a panic inside it into [`Error::Internal`].
+///
+/// tantivy trusts the bytes of the files it maps: on a damaged index it may panic (an index
+/// out of bounds in a decoder) instead of returning an error. The library calls that read the
+/// index go through this, so that a damaged file never takes the caller's thread down.
+pub(crate) fn contain_panic<T>(during: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Err(Error::Internal { during, message })
+    })
 }

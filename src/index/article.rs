@@ -15,6 +15,9 @@ use crate::{Error, Result};
 pub const MIN_YEAR: i32 = 1700;
 /// The latest year an article may carry (tantivy stores dates as `i64` nanoseconds).
 pub const MAX_YEAR: i32 = 2200;
+/// The longest article id, in bytes (after trimming). tantivy silently drops a term longer
+/// than 65,530 bytes, so an article with a longer id could never be replaced or deleted.
+pub const MAX_ID_BYTES: usize = 2_048;
 
 /// A news article, as read from JSON.
 ///
@@ -102,8 +105,8 @@ impl Article {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArticle`] when the id is empty, when title and body are both empty,
-    /// or when the date cannot be parsed or is out of range.
+    /// [`Error::InvalidArticle`] when the id is empty or longer than [`MAX_ID_BYTES`], when
+    /// title and body are both empty, or when the date cannot be parsed or is out of range.
     ///
     /// ```
     /// use depeche::index::Article;
@@ -142,6 +145,10 @@ impl Article {
         let invalid = |reason: String| Error::InvalidArticle { id: self.id.clone(), reason };
         if self.id.trim().is_empty() {
             return Err(invalid("missing id".into()));
+        }
+        if self.id.trim().len() > MAX_ID_BYTES {
+            let n = self.id.trim().len();
+            return Err(invalid(format!("id of {n} bytes, longer than {MAX_ID_BYTES}")));
         }
         if self.title.trim().is_empty() && self.body.trim().is_empty() {
             return Err(invalid("neither title nor body".into()));

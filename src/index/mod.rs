@@ -21,6 +21,7 @@
 mod article;
 mod import;
 mod schema;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -30,17 +31,21 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 pub(crate) use article::facet;
-pub use article::{parse_date, Article, MAX_YEAR, MIN_YEAR};
-pub use import::{ImportReport, Progress, Refusal};
+pub use article::{parse_date, Article, MAX_ID_BYTES, MAX_YEAR, MIN_YEAR};
+pub use import::{ImportReport, Progress, Refusal, IMPORT_COMMIT_BYTES};
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
 
 use crate::analysis::{analyzer, exact_analyzer, indexing_analyzer, register_analyzers, Lang};
+use crate::error::contain_panic;
 use crate::{Error, Result};
 
 /// Default indexing memory budget: 64 MB, shared by the indexing threads.
 pub const DEFAULT_MEMORY_BUDGET: usize = 64_000_000;
 /// The smallest memory budget per indexing thread tantivy accepts.
 pub const MIN_MEMORY_BUDGET_PER_THREAD: usize = 15_000_000;
+/// An article may hold at most the memory budget divided by this many bytes of text (see
+/// [`NewsIndex::max_article_bytes`]): 4 MB with the default budget.
+pub const ARTICLE_BUDGET_SHARE: usize = 16;
 
 /// How the index writes: memory budget and indexing threads.
 ///
@@ -208,6 +213,10 @@ impl NewsIndex {
     /// ```
     pub fn open_or_create_with(dir: impl AsRef<Path>, options: IndexOptions) -> Result<NewsIndex> {
         let dir = dir.as_ref();
+        contain_panic("opening the index", || NewsIndex::open_or_create_in(dir, options))
+    }
+
+    fn open_or_create_in(dir: &Path, options: IndexOptions) -> Result<NewsIndex> {
         std::fs::create_dir_all(dir)?;
         let schema = NewsSchema::new();
         let mmap = MmapDirectory::open(dir)?;
@@ -229,7 +238,8 @@ impl NewsIndex {
     ///
     /// # Errors
     ///
-    /// [`Error::IncompatibleIndex`] when there is no depeche index in `dir`.
+    /// [`Error::IncompatibleIndex`] when there is no depeche index in `dir`. Files are not
+    /// checksummed: use [`NewsIndex::open_verified`] to catch damaged files at open.
     ///
     /// ```no_run
     /// let index = depeche::index::NewsIndex::open("news-index").unwrap();
@@ -237,6 +247,10 @@ impl NewsIndex {
     /// ```
     pub fn open(dir: impl AsRef<Path>) -> Result<NewsIndex> {
         let dir = dir.as_ref();
+        contain_panic("opening the index", || NewsIndex::open_existing(dir))
+    }
+
+    fn open_existing(dir: &Path) -> Result<NewsIndex> {
         let not_index =
             |reason: String| Error::IncompatibleIndex { path: dir.to_path_buf(), reason };
         if !dir.is_dir() {
@@ -312,9 +326,40 @@ impl NewsIndex {
         }
     }
 
+    /// The largest article [`NewsIndex::add`] accepts, in bytes of text (title, lead, body,
+    /// tags, source, section, author, URL): the memory budget (raised to the minimum per
+    /// thread, see [`IndexOptions`]) divided by [`ARTICLE_BUDGET_SHARE`], so 4 MB by default.
+    ///
+    /// tantivy checks its memory budget between documents only, and indexing one article
+    /// takes 8 to 9 times its text in memory (measured: +35 MB for 4 MB, +387 MB for 50 MB:
+    /// the parsed line, its copies in the document and the store, postings with positions),
+    /// so this bound keeps one article within the budget. Raise
+    /// [`IndexOptions::memory_budget`] to index larger ones.
+    ///
+    /// ```
+    /// use depeche::index::{IndexOptions, NewsIndex};
+    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// assert_eq!(index.max_article_bytes(), 4_000_000);
+    /// let options = IndexOptions { memory_budget: 1_600_000_000, threads: 1 };
+    /// let index = NewsIndex::create_in_ram_with(options).unwrap();
+    /// assert_eq!(index.max_article_bytes(), 100_000_000);
+    /// ```
+    pub fn max_article_bytes(&self) -> usize {
+        let threads = self.options.threads.max(1);
+        let budget = self.options.memory_budget.max(MIN_MEMORY_BUDGET_PER_THREAD * threads);
+        budget / ARTICLE_BUDGET_SHARE
+    }
+
     /// Number of articles visible to searches (committed, not deleted).
     pub fn num_articles(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Drops a writer that failed: tantivy's writer refuses every write once one of its
+    /// threads failed, so the next write creates a fresh one on the last commit.
+    fn writer_failed(guard: &mut Option<IndexWriter>, err: tantivy::TantivyError) -> Error {
+        drop(guard.take());
+        Error::WriterFailed(err)
     }
 
     fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
@@ -324,7 +369,13 @@ impl NewsIndex {
         if guard.is_none() {
             let threads = self.options.threads.max(1);
             let budget = self.options.memory_budget.max(MIN_MEMORY_BUDGET_PER_THREAD * threads);
-            *guard = Some(self.index.writer_with_num_threads(threads, budget)?);
+            let writer: IndexWriter = self.index.writer_with_num_threads(threads, budget)?;
+            // A commit interrupted by a crash or a writer failure leaves files no commit names.
+            // tantivy names delete files `<segment>.<opstamp>.del` and restarts opstamps from
+            // the last commit, so the next commit could want the same name and fail with
+            // "file already exists": clear the leftovers first.
+            writer.garbage_collect_files().wait()?;
+            *guard = Some(writer);
         }
         Ok(guard)
     }
@@ -334,7 +385,11 @@ impl NewsIndex {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArticle`] when the article fails [`Article::validate`].
+    /// [`Error::InvalidArticle`] when the article fails [`Article::validate`] or holds more
+    /// than [`NewsIndex::max_article_bytes`] of text;
+    /// [`Error::WriterFailed`] when the writer had failed since the last commit (all the
+    /// writes since the last commit, this one included, are dropped; the next write starts
+    /// afresh).
     ///
     /// ```
     /// use depeche::index::{Article, NewsIndex};
@@ -348,11 +403,23 @@ impl NewsIndex {
     /// ```
     pub fn add(&self, article: &Article) -> Result<()> {
         let checked = article.check()?;
+        let (bytes, max) = (text_bytes(article), self.max_article_bytes());
+        if bytes > max {
+            return Err(Error::InvalidArticle {
+                id: article.id.clone(),
+                reason: format!(
+                    "{bytes} bytes of text, more than the {max} an article may hold with this \
+                     memory budget (IndexOptions::memory_budget / {ARTICLE_BUDGET_SHARE})"
+                ),
+            });
+        }
         let doc = checked.to_document(&self.schema);
-        let guard = self.writer()?;
+        let mut guard = self.writer()?;
         if let Some(writer) = guard.as_ref() {
             writer.delete_term(Term::from_field_text(self.schema.id, article.id.trim()));
-            writer.add_document(doc)?;
+            if let Err(e) = writer.add_document(doc) {
+                return Err(NewsIndex::writer_failed(&mut guard, e));
+            }
         }
         Ok(())
     }
@@ -376,6 +443,14 @@ impl NewsIndex {
     /// Commits the pending writes, syncs the index directory so that the commit survives a
     /// crash, and makes the writes visible to searches.
     ///
+    /// A commit is atomic: after a crash (even `kill -9` in the middle of it) the index opens
+    /// on either this commit or the previous one, never on a part of it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WriterFailed`] when the writer failed (the writes since the last commit are
+    /// dropped, the last commit stays); I/O errors of the directory sync.
+    ///
     /// ```
     /// let index = depeche::index::NewsIndex::create_in_ram().unwrap();
     /// index.commit().unwrap();
@@ -384,7 +459,9 @@ impl NewsIndex {
         {
             let mut guard = self.writer()?;
             if let Some(writer) = guard.as_mut() {
-                writer.commit()?;
+                if let Err(e) = writer.commit() {
+                    return Err(NewsIndex::writer_failed(&mut guard, e));
+                }
             }
         }
         if let Some(dir) = &self.dir {
@@ -403,14 +480,35 @@ impl NewsIndex {
     pub fn rollback(&self) -> Result<()> {
         let mut guard = self.writer()?;
         if let Some(writer) = guard.as_mut() {
-            writer.rollback()?;
+            if let Err(e) = writer.rollback() {
+                return Err(NewsIndex::writer_failed(&mut guard, e));
+            }
         }
         Ok(())
     }
 }
 
+/// Bytes of text an article brings into the index.
+pub(crate) fn text_bytes(a: &Article) -> usize {
+    let opt = |o: &Option<String>| o.as_ref().map_or(0, String::len);
+    a.title.len()
+        + a.lead.len()
+        + a.body.len()
+        + a.tags.iter().map(String::len).sum::<usize>()
+        + opt(&a.source)
+        + opt(&a.section)
+        + opt(&a.author)
+        + opt(&a.url)
+}
+
 /// fsync of the directory entry, so that files renamed into it (tantivy's `meta.json`) are
 /// durable. A no-op where directories cannot be opened as files.
+///
+/// tantivy already syncs each segment file when it is closed and the directory before it
+/// writes `meta.json` (so the new segment files are durable before anything names them);
+/// `meta.json` itself is written to a synced temporary file renamed over the old one, but the
+/// rename is not synced. This sync makes the rename, hence the commit, durable before
+/// [`NewsIndex::commit`] returns.
 fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     {

@@ -421,8 +421,9 @@ impl NewsIndex {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidDate`] for a bad `since`/`until`; tantivy errors. What the reader typed
-    /// in `query` is never an error.
+    /// [`Error::InvalidDate`] for a bad `since`/`until`; tantivy errors; [`Error::Internal`]
+    /// when tantivy panicked on a damaged index (the panic is contained). What the reader
+    /// typed in `query` is never an error.
     ///
     /// ```
     /// use depeche::{index::NewsIndex, search::SearchRequest};
@@ -432,6 +433,11 @@ impl NewsIndex {
     /// assert!(index.search(&SearchRequest::new("x").since("hier")).is_err());
     /// ```
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        // A damaged index can make tantivy panic; the caller gets `Error::Internal` instead.
+        crate::error::contain_panic("searching", || self.search_unguarded(req))
+    }
+
+    fn search_unguarded(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         let schema = self.schema();
         let filter = filters(schema, req)?;
