@@ -14,7 +14,9 @@ use tantivy::{DateTime, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 use time::Date;
 
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
-use crate::analysis::{is_stop_word, Lang};
+use super::bm25f::Bm25fQuery;
+use super::ranking::{Boosts, FieldScoring, Ranking};
+use crate::analysis::{is_question_word, is_stop_word, Lang};
 use crate::index::{facet, Analyzers, NewsSchema};
 
 /// Shortest prefix searched as a prefix (`numéri*`), in characters after folding; a shorter
@@ -31,42 +33,6 @@ pub const AUTO_FUZZY_MIN_LEN: usize = 7;
 pub const AUTO_FUZZY_MAX_DOC_FREQ: u64 = 3;
 /// Slop of the proximity boost of multi-word queries.
 pub const PROXIMITY_SLOP: u32 = 4;
-
-/// Field and match-kind weights (multiplied into BM25).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Boosts {
-    /// Stemmed title fields.
-    pub title: f32,
-    /// Stemmed lead fields.
-    pub lead: f32,
-    /// Stemmed body fields.
-    pub body: f32,
-    /// The exact-form field, added on top of the stemmed match.
-    pub exact: f32,
-    /// Proximity of the query words (a sloppy phrase of all of them).
-    pub proximity: f32,
-    /// Constant score of a typo-tolerant match.
-    pub fuzzy: f32,
-    /// Constant score of a prefix match.
-    pub prefix: f32,
-    /// Tie breaker between fields: score = best field + `tie` × the others.
-    pub tie: f32,
-}
-
-impl Default for Boosts {
-    fn default() -> Self {
-        Boosts {
-            title: 3.0,
-            lead: 1.5,
-            body: 1.0,
-            exact: 0.5,
-            proximity: 1.0,
-            fuzzy: 0.3,
-            prefix: 1.0,
-            tie: 0.2,
-        }
-    }
-}
 
 /// What to highlight in snippets: every kind of match the query can make.
 #[derive(Clone, Debug, Default)]
@@ -123,8 +89,8 @@ pub struct QueryBuilder {
     schema: NewsSchema,
     analyzers: Analyzers,
     searcher: Option<Searcher>,
-    /// The weights used.
-    pub boosts: Boosts,
+    /// The ranking knobs used.
+    pub ranking: Ranking,
 }
 
 /// Per-build state.
@@ -305,7 +271,7 @@ impl QueryBuilder {
             schema: schema.clone(),
             analyzers,
             searcher: None,
-            boosts: Boosts::default(),
+            ranking: Ranking::default(),
         }
     }
 
@@ -370,11 +336,17 @@ impl QueryBuilder {
     }
 
     fn is_stop(&mut self, text: &str, ctx: &Ctx) -> bool {
+        let (stop, question) = (self.ranking.drop_stop_words, self.ranking.drop_question_words);
+        if !stop && !question {
+            return false;
+        }
+        let is =
+            |l: Lang, t: &str| (stop && is_stop_word(l, t)) || (question && is_question_word(l, t));
         let tokens = self.folded(text);
         !tokens.is_empty()
             && tokens.iter().all(|(_, t)| match ctx.stop_lang {
-                Some(l) => is_stop_word(l, t),
-                None => Lang::ALL.iter().any(|&l| is_stop_word(l, t)),
+                Some(l) => is(l, t),
+                None => Lang::ALL.iter().any(|&l| is(l, t)),
             })
     }
 
@@ -415,7 +387,7 @@ impl QueryBuilder {
         let any = self
             .group(&kept, false, ctx, proximity.as_ref().map(|q| q.box_clone()))
             .unwrap_or_else(|| Box::new(AllQuery));
-        let all = if positive > 1 {
+        let all = if positive > 1 && self.ranking.all_words_first {
             let mut silent = Ctx {
                 langs: ctx.langs.clone(),
                 stop_lang: ctx.stop_lang,
@@ -512,9 +484,13 @@ impl QueryBuilder {
         }
     }
 
+    fn boosts(&self) -> Boosts {
+        self.ranking.boosts
+    }
+
     fn stem_fields(&self, scope: Scope, lang: Lang) -> Vec<(Field, f32)> {
         let s = &self.schema;
-        let b = self.boosts;
+        let b = self.boosts();
         match scope {
             Scope::Title => vec![(s.title(lang), b.title)],
             _ => vec![(s.title(lang), b.title), (s.lead(lang), b.lead), (s.body(lang), b.body)],
@@ -606,12 +582,12 @@ impl QueryBuilder {
             }
             return boost(
                 any_of(qs).unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
-                self.boosts.prefix,
+                self.boosts().prefix,
             );
         }
         let q =
             FuzzyTermQuery::new_prefix(Term::from_field_text(self.schema.exact, prefix), 0, true);
-        boost(Box::new(q), self.boosts.prefix)
+        boost(Box::new(q), self.boosts().prefix)
     }
 
     /// A word on the stemmed fields of each language (best field + tie × the others), plus
@@ -634,16 +610,25 @@ impl QueryBuilder {
                     ctx.highlight.terms[slot].extend(g.iter().cloned());
                 }
             }
-            for (field, b) in self.stem_fields(scope, lang) {
+            let fields = self.stem_fields(scope, lang);
+            if self.ranking.fields == FieldScoring::Bm25f {
+                if let Some(q) = self.bm25f_positions(lang, &fields, &groups) {
+                    per_field.push(q);
+                }
+                continue;
+            }
+            for (field, b) in fields {
                 if let Some(q) = positions_query(field, &groups) {
                     per_field.push(boost(q, b));
                 }
             }
         }
-        let stemmed: Box<dyn Query> = match per_field.len() {
-            0 => return None,
-            1 => per_field.pop()?,
-            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie)),
+        let stemmed: Box<dyn Query> = match (per_field.len(), self.ranking.fields) {
+            (0, _) => return None,
+            (1, _) => per_field.pop()?,
+            // One query per language: an article is in one language only.
+            (_, FieldScoring::Bm25f) => any_of(per_field)?,
+            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie)),
         };
         if precise {
             return Some(stemmed);
@@ -651,8 +636,10 @@ impl QueryBuilder {
         let mut should = vec![stemmed];
         if scope == Scope::All {
             let exact = by_position(&self.folded(text));
-            if let Some(q) = positions_query(self.schema.exact, &exact) {
-                should.push(boost(q, self.boosts.exact));
+            if self.boosts().exact > 0.0 {
+                if let Some(q) = positions_query(self.schema.exact, &exact) {
+                    should.push(boost(q, self.boosts().exact));
+                }
             }
             if let Some((word, edits)) = fuzzy {
                 let q = FuzzyTermQuery::new(
@@ -660,7 +647,7 @@ impl QueryBuilder {
                     edits,
                     true,
                 );
-                should.push(boost(Box::new(q), self.boosts.fuzzy));
+                should.push(boost(Box::new(q), self.boosts().fuzzy));
                 ctx.highlight.fuzzy.push((word, edits));
             }
         }
@@ -707,8 +694,38 @@ impl QueryBuilder {
         match per_field.len() {
             0 => None,
             1 => per_field.pop(),
-            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie))),
+            _ => {
+                Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie)))
+            }
         }
+    }
+
+    /// All positions required, any alternative at a position: BM25F over `fields`.
+    fn bm25f_positions(
+        &self,
+        lang: Lang,
+        fields: &[(Field, f32)],
+        groups: &[Vec<String>],
+    ) -> Option<Box<dyn Query>> {
+        let (k1, b) = (self.ranking.k1, self.ranking.b);
+        let population = Term::from_facet(self.schema.facets, &facet("lang", lang.code()));
+        all_of(
+            groups
+                .iter()
+                .filter_map(|alts| {
+                    any_of(
+                        alts.iter()
+                            .map(|t| {
+                                Box::new(
+                                    Bm25fQuery::new(t, fields, k1, b)
+                                        .with_population(population.clone()),
+                                ) as Box<dyn Query>
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )
     }
 
     /// A sloppy phrase of the plain words of the top-level group, boosted, so that articles
@@ -724,7 +741,7 @@ impl QueryBuilder {
                 _ => None,
             })
             .collect();
-        if words.len() < 2 {
+        if words.len() < 2 || self.boosts().proximity <= 0.0 {
             return None;
         }
         let mut qs = Vec::new();
@@ -749,7 +766,7 @@ impl QueryBuilder {
                     as Box<dyn Query>);
             }
         }
-        any_of(qs).map(|q| boost(q, self.boosts.proximity))
+        any_of(qs).map(|q| boost(q, self.boosts().proximity))
     }
 }
 

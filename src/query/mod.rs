@@ -35,14 +35,18 @@
 //! ```
 
 mod ast;
+mod bm25f;
 mod build;
 mod parse;
+mod ranking;
 
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
+pub use bm25f::{Bm25fQuery, Bm25fScorer, Bm25fWeight};
 pub(crate) use build::lang_slot;
 pub use build::{
-    Boosts, BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
+    BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
 pub use parse::parse;
 pub(crate) use parse::parse_day;
+pub use ranking::{Boosts, FieldScoring, Ranking};

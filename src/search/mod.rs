@@ -54,7 +54,7 @@ pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 
 use crate::analysis::{detect_language, Lang};
 use crate::index::{facet, parse_date, NewsIndex, NewsSchema, DATE_FIELD, FACET_FIELD};
-use crate::query::{parse, parse_day, BuiltQuery, QueryBuilder};
+use crate::query::{parse, parse_day, BuiltQuery, QueryBuilder, Ranking};
 use crate::{Error, Result};
 
 /// Weight of the recency factor: a brand-new article scores up to `1 + RECENCY_WEIGHT` times
@@ -138,6 +138,9 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Recency half-life in days for relevance sorting; `None`: no recency factor.
     pub recency_half_life_days: Option<f32>,
+    /// Ranking knobs (field weights, BM25F parameters, stop words, tiers); the defaults are
+    /// the measured best.
+    pub ranking: Ranking,
 }
 
 impl Default for SearchRequest {
@@ -156,6 +159,7 @@ impl Default for SearchRequest {
             snippets: true,
             facets: false,
             recency_half_life_days: None,
+            ranking: Ranking::default(),
         }
     }
 }
@@ -440,6 +444,7 @@ impl NewsIndex {
         let searcher = self.searcher();
         let mut builder = QueryBuilder::with_analyzers(schema, self.take_analyzers())
             .with_searcher(searcher.clone());
+        builder.ranking = req.ranking.clone();
         let BuiltQuery { any, all, highlight } = builder.build(&parsed, req.lang, stop_lang);
         let mut analyzers = builder.into_analyzers();
         let any_f = and(any, &filter);
