@@ -15,6 +15,7 @@ use time::Date;
 
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
 use super::bm25f::Bm25fQuery;
+use super::label::Labelled;
 use super::ranking::{Boosts, FieldScoring, Ranking};
 use crate::analysis::{is_question_word, is_stop_word, Lang};
 use crate::index::{facet, Analyzers, NewsSchema};
@@ -251,7 +252,10 @@ fn phrase_query(field: Field, groups: &[Vec<String>], slop: u32) -> Option<Box<d
     match terms.len() {
         0 => None,
         1 => positions_query(field, groups),
-        _ => Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))),
+        _ => Some(Box::new(Labelled::new(
+            "phrase",
+            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+        ))),
     }
 }
 
@@ -638,7 +642,8 @@ impl QueryBuilder {
             let exact = by_position(&self.folded(text));
             if self.boosts().exact > 0.0 {
                 if let Some(q) = positions_query(self.schema.exact, &exact) {
-                    should.push(boost(q, self.boosts().exact));
+                    let q = boost(q, self.boosts().exact);
+                    should.push(Box::new(Labelled::new("exact-form boost", q)));
                 }
             }
             if let Some((word, edits)) = fuzzy {
@@ -647,7 +652,8 @@ impl QueryBuilder {
                     edits,
                     true,
                 );
-                should.push(boost(Box::new(q), self.boosts().fuzzy));
+                let q = boost(Box::new(q), self.boosts().fuzzy);
+                should.push(Box::new(Labelled::new("typo-tolerant match", q)));
                 ctx.highlight.fuzzy.push((word, edits));
             }
         }
@@ -762,11 +768,15 @@ impl QueryBuilder {
                     .enumerate()
                     .map(|(i, t)| (i, Term::from_field_text(field, t)))
                     .collect();
-                qs.push(Box::new(PhraseQuery::new_with_offset_and_slop(seq, PROXIMITY_SLOP))
+                let phrase = PhraseQuery::new_with_offset_and_slop(seq, PROXIMITY_SLOP);
+                qs.push(Box::new(Labelled::new("words close together", Box::new(phrase)))
                     as Box<dyn Query>);
             }
         }
-        any_of(qs).map(|q| boost(q, self.boosts().proximity))
+        any_of(qs).map(|q| {
+            Box::new(Labelled::new("proximity boost", boost(q, self.boosts().proximity)))
+                as Box<dyn Query>
+        })
     }
 }
 

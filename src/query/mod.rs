@@ -37,6 +37,7 @@
 mod ast;
 mod bm25f;
 mod build;
+mod label;
 mod parse;
 mod ranking;
 
@@ -47,6 +48,7 @@ pub use build::{
     BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
+pub use label::Labelled;
 pub use parse::parse;
 pub(crate) use parse::parse_day;
 pub use ranking::{Boosts, FieldScoring, Ranking};

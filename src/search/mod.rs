@@ -34,6 +34,7 @@
 //! Sorting by [`Sort::Newest`] or [`Sort::Oldest`] orders every matching document by date,
 //! then score, then id; articles without a date come last.
 
+mod explain;
 mod snippet;
 
 use std::cell::RefCell;
@@ -50,6 +51,7 @@ use tantivy::{
     DateTime, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term,
 };
 
+pub use explain::{Explanation, ScoreNode};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 
 use crate::analysis::{detect_language, Lang};
@@ -141,6 +143,8 @@ pub struct SearchRequest {
     /// Ranking knobs (field weights, BM25F parameters, stop words, tiers); the defaults are
     /// the measured best.
     pub ranking: Ranking,
+    /// Explain each hit's score ([`Hit::explanation`]). Costs about one search per hit.
+    pub explain: bool,
 }
 
 impl Default for SearchRequest {
@@ -160,6 +164,7 @@ impl Default for SearchRequest {
             facets: false,
             recency_half_life_days: None,
             ranking: Ranking::default(),
+            explain: false,
         }
     }
 }
@@ -247,6 +252,18 @@ impl SearchRequest {
         self
     }
 
+    /// Sets [`SearchRequest::explain`].
+    ///
+    /// ```
+    /// let req = depeche::SearchRequest::new("grève").explain(true);
+    /// assert!(req.explain);
+    /// ```
+    #[must_use]
+    pub fn explain(mut self, on: bool) -> Self {
+        self.explain = on;
+        self
+    }
+
     /// Sets [`SearchRequest::recency_half_life_days`].
     #[must_use]
     pub fn recency_half_life_days(mut self, days: f32) -> Self {
@@ -276,6 +293,9 @@ pub struct Hit {
     pub lang: Lang,
     /// The best passage with its matches, when asked for.
     pub snippet: Option<Snippet>,
+    /// Why the hit scores what it does, when asked for ([`SearchRequest::explain`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
 }
 
 /// A facet value and its number of matching articles.
@@ -326,6 +346,8 @@ fn ser_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S
 struct Candidate {
     key: (u8, f64, f64),
     score: f32,
+    /// The query's score, before recency.
+    raw: f32,
     addr: DocAddress,
     id: Option<String>,
 }
@@ -500,7 +522,30 @@ impl NewsIndex {
             let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
             for c in page {
                 let doc: TantivyDocument = searcher.doc(c.addr)?;
-                hits.push(self.hit(&doc, c, req.snippets, &mut highlighter));
+                let explanation = if req.explain {
+                    let query = match any_f.explain(&searcher, c.addr) {
+                        Ok(e) => ScoreNode::from_tantivy(&e),
+                        Err(e) => ScoreNode {
+                            description: format!("(no explanation: {e})"),
+                            value: c.raw,
+                            details: Vec::new(),
+                        },
+                    };
+                    Some(Explanation {
+                        score: c.score,
+                        all_words: tier.map(|_| c.key.0 == 1),
+                        recency: (req.sort == Sort::Relevance
+                            && req.recency_half_life_days.is_some()
+                            && c.raw > 0.0)
+                            .then(|| c.score / c.raw),
+                        query,
+                    })
+                } else {
+                    None
+                };
+                let mut hit = self.hit(&doc, c, req.snippets, &mut highlighter);
+                hit.explanation = explanation;
+                hits.push(hit);
             }
         }
         self.give_back_analyzers(analyzers);
@@ -558,18 +603,24 @@ impl NewsIndex {
                                 let age = (now - d).max(0) as f32;
                                 s *= 1.0 + RECENCY_WEIGHT * 0.5f32.powf(age / h);
                             }
-                            return (first_tier, f64::from(s), d.unwrap_or(f64::MIN), s);
+                            return (first_tier, f64::from(s), d.unwrap_or(f64::MIN), s, score);
                         }
                         Sort::Newest => (d.unwrap_or(f64::MIN), f64::from(score)),
                         Sort::Oldest => (d.map_or(f64::MIN, |d| -d), f64::from(score)),
                     };
-                    (first_tier, a, b, score)
+                    (first_tier, a, b, score, score)
                 }
             });
         let (count, top) = searcher.search(query, &(Count, collector))?;
         let mut cands: Vec<Candidate> = top
             .into_iter()
-            .map(|((t, a, b, score), addr)| Candidate { key: (t, a, b), score, addr, id: None })
+            .map(|((t, a, b, score, raw), addr)| Candidate {
+                key: (t, a, b),
+                score,
+                raw,
+                addr,
+                id: None,
+            })
             .collect();
         self.break_ties(searcher, &mut cands)?;
         Ok((count, cands))
@@ -637,6 +688,7 @@ impl NewsIndex {
             section: stored_str(doc, s.section),
             lang,
             snippet: snippet.flatten(),
+            explanation: None,
         }
     }
 }
