@@ -4,8 +4,12 @@
 //! ```text
 //! cargo run --release --example relevance
 //! cargo run --release --example relevance -- [--corpus FILE.jsonl]... [--questions FILE.jsonl]
-//!     [--ablation] [--no-stock] [--json]
+//!     [--ranking JSON] [--ablation] [--no-stock] [--json] [--ranks OUT.jsonl]
 //! ```
+//!
+//! `--ranking '{"k1": 1.5, "boosts": {"title": 3}}'` runs depeche with other ranking knobs
+//! ([`Ranking`], serde names; unnamed knobs keep their defaults). `--ranks OUT.jsonl` writes,
+//! for each question as written, the rank of its relevant document and depeche's first hit.
 //!
 //! Defaults: the corpus is `data/piaf_passages.jsonl` (1,518 French Wikipedia passages of the
 //! PIAF v1.1 dev split) together with `data/fr_news.jsonl` (1,291 Wikinews articles), 2,809
@@ -46,7 +50,7 @@ use unicode_normalization::UnicodeNormalization;
 mod common;
 
 const USAGE: &str = "usage: relevance [--corpus FILE.jsonl]... [--questions FILE.jsonl] \
-[--ablation] [--no-stock] [--json]";
+[--ranking JSON] [--ablation] [--no-stock] [--json] [--ranks OUT.jsonl]";
 const TOP: usize = 100;
 
 #[derive(Deserialize)]
@@ -73,6 +77,8 @@ struct Question {
 #[derive(Default)]
 struct Metrics {
     ranks: Vec<Option<usize>>,
+    /// The first hit of each question.
+    firsts: Vec<Option<String>>,
 }
 
 impl Metrics {
@@ -127,6 +133,7 @@ fn run_depeche(
         let resp = index.search(&req).map_err(|e| e.to_string())?;
         let ids: Vec<String> = resp.hits.into_iter().map(|h| h.id).collect();
         m.ranks.push(rank_of(&ids, &q.relevant_pids));
+        m.firsts.push(ids.first().cloned());
     }
     Ok(m)
 }
@@ -228,6 +235,8 @@ struct Args {
     ablation: bool,
     stock: bool,
     json: bool,
+    ranking: Ranking,
+    ranks: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -237,6 +246,8 @@ fn parse_args() -> Result<Args, String> {
         ablation: false,
         stock: true,
         json: false,
+        ranking: Ranking::default(),
+        ranks: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -244,7 +255,12 @@ fn parse_args() -> Result<Args, String> {
             "--corpus" => a.corpus.push(it.next().ok_or("--corpus needs a file")?.into()),
             "--questions" => a.questions = it.next().ok_or("--questions needs a file")?.into(),
             "--ablation" => a.ablation = true,
+            "--ranking" => {
+                let json = it.next().ok_or("--ranking needs a JSON object")?;
+                a.ranking = serde_json::from_str(&json).map_err(|e| format!("--ranking: {e}"))?;
+            }
             "--no-stock" => a.stock = false,
+            "--ranks" => a.ranks = Some(it.next().ok_or("--ranks needs a file")?.into()),
             "--json" => a.json = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
@@ -317,12 +333,24 @@ fn run(args: &Args) -> Result<(), String> {
         println!("{:<44} as written                  accents stripped", "system");
         println!("{:<44} MRR@10 R@1   R@10  R@100   MRR@10 R@1   R@10  R@100", "");
     }
-    let ranking = Ranking::default();
+    let ranking = args.ranking.clone();
     let t = Instant::now();
     let w = run_depeche(&index, &questions, false, &ranking)?;
     let per_query = t.elapsed().as_secs_f64() * 1e3 / questions.len().max(1) as f64;
     let s = run_depeche(&index, &questions, true, &ranking)?;
     print_row(args.json, "depeche", w.row(), s.row());
+    if let Some(path) = &args.ranks {
+        let lines: Vec<String> = questions
+            .iter()
+            .zip(w.ranks.iter().zip(&w.firsts))
+            .map(|(q, (rank, first))| {
+                serde_json::json!({"query": q.query, "relevant": q.relevant_pids, "rank": rank, "first": first})
+                    .to_string()
+            })
+            .collect();
+        std::fs::write(path, lines.join("\n") + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     if args.stock {
         for (name, two, stop) in [
             ("stock, title and body as 2 fields", true, false),

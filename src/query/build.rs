@@ -70,7 +70,8 @@ pub(crate) fn lang_slot(lang: Lang) -> usize {
 pub struct BuiltQuery {
     /// Documents matching any positive clause (and every required one).
     pub any: Box<dyn Query>,
-    /// Documents matching all positive clauses; `None` when that is the same as `any`.
+    /// Documents matching all positive clauses; `None` when that is the same as `any`, or when
+    /// [`Ranking::all_words_first`] is off.
     pub all: Option<Box<dyn Query>>,
     /// What snippets should highlight.
     pub highlight: Highlight,
@@ -83,6 +84,9 @@ pub struct BuiltQuery {
 /// use depeche::query::{parse, QueryBuilder};
 /// let schema = NewsSchema::new();
 /// let mut builder = QueryBuilder::new(&schema);
+/// let built = builder.build(&parse("transformation numérique"), None, None);
+/// assert!(built.all.is_none()); // no tiers by default
+/// builder.ranking.all_words_first = true;
 /// let built = builder.build(&parse("transformation numérique"), None, None);
 /// assert!(built.all.is_some());
 /// ```
@@ -317,6 +321,7 @@ impl QueryBuilder {
     /// ```
     /// use depeche::{index::NewsSchema, query::{parse, QueryBuilder}, Lang};
     /// let mut builder = QueryBuilder::new(&NewsSchema::new());
+    /// builder.ranking.all_words_first = true;
     /// let built = builder.build(&parse("le ministère de la culture"), Some(Lang::French), Some(Lang::French));
     /// assert!(built.all.is_some()); // "ministère", "culture": two words once stop words are dropped
     /// ```
@@ -762,15 +767,22 @@ impl QueryBuilder {
             if terms.len() < 2 {
                 continue;
             }
-            for field in [self.schema.title(lang), self.schema.body(lang)] {
-                let seq = terms
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (i, Term::from_field_text(field, t)))
-                    .collect();
-                let phrase = PhraseQuery::new_with_offset_and_slop(seq, PROXIMITY_SLOP);
-                qs.push(Box::new(Labelled::new("words close together", Box::new(phrase)))
-                    as Box<dyn Query>);
+            let spans: Vec<&[String]> = if self.ranking.proximity_pairs {
+                terms.windows(2).filter(|w| w[0] != w[1]).collect()
+            } else {
+                vec![&terms[..]]
+            };
+            for span in spans {
+                for field in [self.schema.title(lang), self.schema.body(lang)] {
+                    let seq = span
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| (i, Term::from_field_text(field, t)))
+                        .collect();
+                    let phrase = PhraseQuery::new_with_offset_and_slop(seq, PROXIMITY_SLOP);
+                    qs.push(Box::new(Labelled::new("words close together", Box::new(phrase)))
+                        as Box<dyn Query>);
+                }
             }
         }
         any_of(qs).map(|q| {
@@ -785,8 +797,35 @@ mod tests {
     use super::*;
     use crate::query::parse;
 
+    /// With tiers on, so that `all` tells how many words are kept.
     fn build(q: &str) -> BuiltQuery {
-        QueryBuilder::new(&NewsSchema::new()).build(&parse(q), None, Some(Lang::French))
+        let mut builder = QueryBuilder::new(&NewsSchema::new());
+        builder.ranking.all_words_first = true;
+        builder.build(&parse(q), None, Some(Lang::French))
+    }
+
+    fn words_kept(q: &str, ranking: Ranking) -> bool {
+        let mut builder = QueryBuilder::new(&NewsSchema::new());
+        builder.ranking = Ranking { all_words_first: true, ..ranking };
+        builder.build(&parse(q), None, Some(Lang::French)).all.is_some()
+    }
+
+    #[test]
+    fn question_words_are_dropped_like_stop_words() {
+        let d = Ranking::default;
+        // "combien" and "personnes": two words unless the question word is dropped.
+        assert!(!words_kept("combien de personnes", d()));
+        assert!(words_kept("combien de personnes", Ranking { drop_question_words: false, ..d() }));
+        assert!(words_kept("le monde", Ranking { drop_stop_words: false, ..d() }));
+        // Alone, a question word is kept (a query never empties itself).
+        assert!(build("comment pourquoi").all.is_some());
+    }
+
+    #[test]
+    fn no_tiers_by_default() {
+        let built =
+            QueryBuilder::new(&NewsSchema::new()).build(&parse("ministère culture"), None, None);
+        assert!(built.all.is_none());
     }
 
     #[test]

@@ -85,6 +85,7 @@ pub enum FieldScoring {
 /// use depeche::query::Ranking;
 /// let r = Ranking::default();
 /// assert!(r.drop_stop_words && r.drop_question_words && !r.all_words_first);
+/// assert!(!r.proximity_pairs);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -108,6 +109,10 @@ pub struct Ranking {
     /// Off by default: with natural-language questions, one missing word would bury the best
     /// answer below weak matches of every word.
     pub all_words_first: bool,
+    /// The proximity boost ([`Boosts::proximity`]) scores each pair of consecutive query
+    /// words found close together (within [`crate::query::PROXIMITY_SLOP`] positions), rather
+    /// than only all the words close together, which long questions rarely are.
+    pub proximity_pairs: bool,
 }
 
 impl Default for Ranking {
@@ -120,6 +125,7 @@ impl Default for Ranking {
             drop_stop_words: true,
             drop_question_words: true,
             all_words_first: false,
+            proximity_pairs: false,
         }
     }
 }
@@ -141,6 +147,15 @@ impl Ranking {
         };
         vec![
             (
+                "first version: best field, title 3, tiers, question words kept",
+                with(&|r| {
+                    r.fields = FieldScoring::BestField;
+                    r.boosts.title = 3.0;
+                    r.all_words_first = true;
+                    r.drop_question_words = false;
+                }),
+            ),
+            (
                 "fields: best field + 0.2 x others (not BM25F)",
                 with(&|r| r.fields = FieldScoring::BestField),
             ),
@@ -148,6 +163,8 @@ impl Ranking {
             ("stop words kept", with(&|r| r.drop_stop_words = false)),
             ("question words kept", with(&|r| r.drop_question_words = false)),
             ("proximity boost off", with(&|r| r.boosts.proximity = 0.0)),
+            ("proximity of word pairs", with(&|r| r.proximity_pairs = true)),
+            ("exact-form boost 1", with(&|r| r.boosts.exact = 1.0)),
             ("exact-form boost off", with(&|r| r.boosts.exact = 0.0)),
             ("title weight 1 (same as body)", with(&|r| r.boosts.title = 1.0)),
             ("title weight 3", with(&|r| r.boosts.title = 3.0)),

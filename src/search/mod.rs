@@ -21,15 +21,21 @@
 //! # }
 //! ```
 //!
-//! # Ranking, first version
+//! # Ranking
 //!
-//! 1. Documents matching all positive clauses of the query before those matching only some
-//!    (see [`crate::query`]).
-//! 2. Inside each tier, the score: BM25 with field weights (title > lead > body), an exact-form
-//!    bonus, a proximity bonus for multi-word queries ([`crate::query::Boosts`]), multiplied, when
-//!    [`SearchRequest::recency_half_life_days`] is set, by
+//! 1. The score of the query ([`crate::query`]): each word scored with BM25F over the title,
+//!    lead and body of the article's language ([`crate::query::Bm25fQuery`]: field-weighted
+//!    term frequencies, title 2 × lead 1.5 × body 1, under one saturation and one idf), plus
+//!    an exact-form bonus and a proximity bonus for multi-word queries; the knobs are
+//!    [`SearchRequest::ranking`] ([`crate::query::Ranking`]).
+//! 2. Multiplied, when [`SearchRequest::recency_half_life_days`] is set, by
 //!    `1 + RECENCY_WEIGHT × 0.5^(age_days / half_life)`.
-//! 3. Ties: newer first, then by id (ascending).
+//! 3. With [`crate::query::Ranking::all_words_first`] (off by default), documents matching
+//!    all positive clauses rank before those matching only some.
+//! 4. Ties: newer first, then by id (ascending).
+//!
+//! The README's Relevance section has the measurements behind these choices.
+//! [`SearchRequest::explain`] explains each hit's score ([`Explanation`]).
 //!
 //! Sorting by [`Sort::Newest`] or [`Sort::Oldest`] orders every matching document by date,
 //! then score, then id; articles without a date come last.
