@@ -144,3 +144,29 @@ fn example_explain_flag() {
     let help = run(&["--help"]);
     assert!(help.contains("--explain"), "{help}");
 }
+
+#[test]
+fn any_ranking_knobs_give_finite_scores() {
+    let index = index();
+    let mut odd = Vec::new();
+    for v in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -1.0, 0.0, 1e9] {
+        let mut r = Ranking::default();
+        r.k1 = v;
+        r.b = v;
+        r.boosts.title = v;
+        r.boosts.body = v;
+        r.boosts.exact = v;
+        r.boosts.proximity = v;
+        odd.push(r);
+    }
+    for ranking in odd {
+        for q in ["inondations sud", "\"dans le sud\"", "inond*", "floods"] {
+            let mut req = SearchRequest::new(q).explain(true);
+            req.ranking = ranking.clone();
+            let r = index.search(&req).unwrap();
+            for h in &r.hits {
+                assert!(h.score.is_finite() && h.score >= 0.0, "{q:?} {ranking:?}: {}", h.score);
+            }
+        }
+    }
+}

@@ -49,7 +49,8 @@ pub struct Bm25fQuery {
 
 impl Bm25fQuery {
     /// The term `text` (already analyzed) on `fields` with their weights; BM25 parameters
-    /// `k1` (saturation) and `b` (length normalisation, the same for every field).
+    /// `k1` (saturation, ≥ 0) and `b` (length normalisation in 0..=1, the same for every
+    /// field). See [`crate::query::Ranking::sanitized`] for safe values.
     pub fn new(text: &str, fields: &[(Field, f32)], k1: f32, b: f32) -> Bm25fQuery {
         let terms = fields.iter().map(|&(f, w)| (Term::from_field_text(f, text), w)).collect();
         Bm25fQuery { text: text.to_string(), terms, k1, b, population: None }
@@ -123,7 +124,7 @@ impl Query for Bm25fQuery {
             if stats.is_some() {
                 for (id, slot) in cache.iter_mut().enumerate() {
                     let len = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
-                    *slot = weight / (1.0 - self.b + self.b * len / avg_len);
+                    *slot = weight / (1.0 - self.b + self.b * len / avg_len).max(1e-3);
                 }
             }
             let name = schema.get_field_name(field).to_string();
@@ -220,6 +221,10 @@ impl DocSet for Bm25fScorer {
 impl Scorer for Bm25fScorer {
     fn score(&mut self) -> Score {
         let tf = self.tf();
+        if tf <= 0.0 {
+            // Fields of weight 0 only (and k1 = 0 would make it 0 / 0).
+            return 0.0;
+        }
         self.factor * tf / (self.k1 + tf)
     }
 }
@@ -300,5 +305,103 @@ impl Weight for Bm25fWeight {
         }
         e.add_detail(sat);
         Ok(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::TermQuery;
+    use tantivy::Searcher;
+
+    use super::*;
+    use crate::index::{Article, NewsIndex, NewsSchema};
+    use crate::Lang;
+
+    fn index(articles: &[(&str, &str, &str)]) -> (NewsIndex, Searcher) {
+        let index = NewsIndex::create_in_ram().unwrap();
+        for (id, title, body) in articles {
+            let a = Article {
+                id: (*id).into(),
+                title: (*title).into(),
+                body: (*body).into(),
+                lang: Some(Lang::French),
+                ..Default::default()
+            };
+            index.add(&a).unwrap();
+        }
+        index.commit().unwrap();
+        let searcher = index.searcher();
+        (index, searcher)
+    }
+
+    fn scores(searcher: &Searcher, q: &dyn Query) -> Vec<f32> {
+        let mut top = searcher.search(q, &TopDocs::with_limit(10).order_by_score()).unwrap();
+        top.sort_by_key(|(_, a)| a.doc_id);
+        top.into_iter().map(|(s, _)| s).collect()
+    }
+
+    #[test]
+    fn one_field_of_weight_one_is_plain_bm25() {
+        let (_i, searcher) = index(&[
+            ("1", "Grève", "La grève des cheminots continue, une grève dure."),
+            ("2", "Météo", "Pas de grève annoncée pour demain malgré la pluie et le vent fort."),
+            ("3", "Sport", "Le match est reporté."),
+        ]);
+        let body = NewsSchema::new().body(Lang::French);
+        let bm25f = Bm25fQuery::new("grev", &[(body, 1.0)], 1.2, 0.75);
+        let bm25 =
+            TermQuery::new(Term::from_field_text(body, "grev"), IndexRecordOption::WithFreqs);
+        let (a, b) = (scores(&searcher, &bm25f), scores(&searcher, &bm25));
+        assert_eq!(a.len(), 2);
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() < 1e-4, "BM25F {a:?} vs BM25 {b:?}");
+        }
+    }
+
+    #[test]
+    fn fields_share_one_saturation() {
+        let (_i, searcher) = index(&[
+            ("both", "Grève à la SNCF", "La grève continue."),
+            ("body", "SNCF", "La grève continue."),
+            ("other", "Sport", "Le match est reporté."),
+        ]);
+        let s = NewsSchema::new();
+        let fields = [(s.title(Lang::French), 2.0), (s.body(Lang::French), 1.0)];
+        let q = Bm25fQuery::new("grev", &fields, 1.2, 0.75);
+        let got = scores(&searcher, &q);
+        assert_eq!(got.len(), 2);
+        let (both, body) = (got[0], got[1]);
+        assert!(both > body, "a title match adds: {got:?}");
+        // One saturation: less than the sum of the title's and the body's own scores (the
+        // same idf: a body of weight 0 keeps the df).
+        let title_only = [(s.title(Lang::French), 2.0), (s.body(Lang::French), 0.0)];
+        let title = scores(&searcher, &Bm25fQuery::new("grev", &title_only, 1.2, 0.75));
+        assert!(title[0] > 0.0 && title[1] == 0.0, "{title:?}");
+        assert!(both < body + title[0], "{got:?} vs title alone {title:?}");
+        let idf = (1.0f32 + (3.0 - 2.0 + 0.5) / (2.0 + 0.5)).ln();
+        assert!(both < idf * 2.2 && body < idf * 2.2, "bounded by idf·(k1+1): {got:?}");
+    }
+
+    #[test]
+    fn explanation_parts_add_up() {
+        let (_i, searcher) = index(&[
+            ("1", "Grève à la SNCF", "La grève continue, la grève dure."),
+            ("2", "Sport", "Le match est reporté."),
+        ]);
+        let s = NewsSchema::new();
+        let fields = [(s.title(Lang::French), 2.0), (s.body(Lang::French), 1.0)];
+        let q = Bm25fQuery::new("grev", &fields, 1.2, 0.75)
+            .with_population(Term::from_facet(s.facets, &crate::index::facet("lang", "fr")));
+        let (score, addr) =
+            searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).unwrap()[0];
+        let e = q.explain(&searcher, addr).unwrap();
+        assert!((e.value() - score).abs() < 1e-5);
+        let json = e.to_pretty_json();
+        assert!(json.contains("title_fr: tf 1") && json.contains("body_fr: tf 2"), "{json}");
+        assert!(json.contains("N = 2, df = 1"), "{json}");
+        // Not a match: an error, not a panic.
+        let other = tantivy::DocAddress::new(0, 1);
+        assert!(q.explain(&searcher, other).is_err());
     }
 }

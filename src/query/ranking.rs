@@ -131,6 +131,46 @@ impl Default for Ranking {
 }
 
 impl Ranking {
+    /// The knobs made safe to score with: a weight that is negative or not finite becomes 0
+    /// (weights above 1,000 become 1,000), `k1` outside 0..=100 or not finite its default,
+    /// `b` is clamped to 0..=1 (its default when not finite). The search applies this to
+    /// every request, so no setting can make scores NaN or negative.
+    ///
+    /// ```
+    /// use depeche::query::Ranking;
+    /// let mut r = Ranking::default();
+    /// r.k1 = f32::NAN;
+    /// r.b = 2.0;
+    /// r.boosts.title = -1.0;
+    /// let s = r.sanitized();
+    /// assert_eq!((s.k1, s.b, s.boosts.title), (Ranking::default().k1, 1.0, 0.0));
+    /// ```
+    #[must_use]
+    pub fn sanitized(&self) -> Ranking {
+        let d = Ranking::default();
+        let weight = |w: f32| if w.is_finite() { w.clamp(0.0, 1_000.0) } else { 0.0 };
+        let b = &self.boosts;
+        Ranking {
+            boosts: Boosts {
+                title: weight(b.title),
+                lead: weight(b.lead),
+                body: weight(b.body),
+                exact: weight(b.exact),
+                proximity: weight(b.proximity),
+                fuzzy: weight(b.fuzzy),
+                prefix: weight(b.prefix),
+                tie: weight(b.tie),
+            },
+            k1: if self.k1.is_finite() && (0.0..=100.0).contains(&self.k1) {
+                self.k1
+            } else {
+                d.k1
+            },
+            b: if self.b.is_finite() { self.b.clamp(0.0, 1.0) } else { d.b },
+            ..self.clone()
+        }
+    }
+
     /// The default ranking with one lever changed at a time, named: what
     /// `examples/relevance.rs --ablation` measures.
     ///

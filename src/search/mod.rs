@@ -147,7 +147,7 @@ pub struct SearchRequest {
     /// Recency half-life in days for relevance sorting; `None`: no recency factor.
     pub recency_half_life_days: Option<f32>,
     /// Ranking knobs (field weights, BM25F parameters, stop words, tiers); the defaults are
-    /// the measured best.
+    /// the measured best. Out-of-range values are made safe ([`Ranking::sanitized`]).
     pub ranking: Ranking,
     /// Explain each hit's score ([`Hit::explanation`]). Costs about one search per hit.
     pub explain: bool,
@@ -472,7 +472,7 @@ impl NewsIndex {
         let searcher = self.searcher();
         let mut builder = QueryBuilder::with_analyzers(schema, self.take_analyzers())
             .with_searcher(searcher.clone());
-        builder.ranking = req.ranking.clone();
+        builder.ranking = req.ranking.sanitized();
         let BuiltQuery { any, all, highlight } = builder.build(&parsed, req.lang, stop_lang);
         let mut analyzers = builder.into_analyzers();
         let any_f = and(any, &filter);
