@@ -150,9 +150,7 @@ fn any_ranking_knobs_give_finite_scores() {
     let index = index();
     let mut odd = Vec::new();
     for v in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -1.0, 0.0, 1e9] {
-        let mut r = Ranking::default();
-        r.k1 = v;
-        r.b = v;
+        let mut r = Ranking { k1: v, b: v, ..Default::default() };
         r.boosts.title = v;
         r.boosts.body = v;
         r.boosts.exact = v;
