@@ -168,3 +168,24 @@ fn any_ranking_knobs_give_finite_scores() {
         }
     }
 }
+
+fn shared_index() -> &'static NewsIndex {
+    static INDEX: std::sync::OnceLock<NewsIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(index)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever a reader types, every hit is explained and the explanation adds up to its score.
+    #[test]
+    fn any_query_is_explained(q in "([-+()\"*~: ]|OR|title:|2016|l'|le|sud|inondations|pompiers|floods|[a-zé]{1,8}){0,10}") {
+        let r = shared_index().search(&SearchRequest::new(q.clone()).explain(true));
+        proptest::prop_assert!(r.is_ok(), "query {:?}: {:?}", q, r);
+        for h in r.unwrap().hits {
+            let e = h.explanation.expect("explanation asked for");
+            proptest::prop_assert!(!e.query.description.contains("no explanation"), "{:?}: {}", q, e);
+            proptest::prop_assert!((e.query.value - h.score).abs() <= 1e-3 * h.score.max(1.0), "{:?}: {} vs {}", q, h.score, e);
+        }
+    }
+}

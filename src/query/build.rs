@@ -190,12 +190,17 @@ fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
+/// `q`, safe to explain for a document it does not match (see [`Labelled`]).
+fn guarded(q: impl Query) -> Box<dyn Query> {
+    Box::new(Labelled::guard(Box::new(q)))
+}
+
 fn any_of(mut qs: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match qs.len() {
         0 => None,
         1 => qs.pop(),
         _ => {
-            Some(Box::new(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Should, q)).collect())))
+            Some(guarded(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Should, q)).collect())))
         }
     }
 }
@@ -204,7 +209,7 @@ fn all_of(mut qs: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match qs.len() {
         0 => None,
         1 => qs.pop(),
-        _ => Some(Box::new(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Must, q)).collect()))),
+        _ => Some(guarded(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Must, q)).collect()))),
     }
 }
 
@@ -449,7 +454,7 @@ impl QueryBuilder {
         if subs.len() == 1 && subs[0].0 != TOccur::MustNot {
             return subs.pop().map(|(_, q)| q);
         }
-        Some(Box::new(BooleanQuery::new(subs)))
+        Some(guarded(BooleanQuery::new(subs)))
     }
 
     fn node(
@@ -535,7 +540,7 @@ impl QueryBuilder {
             let groups = by_position(&exact);
             if kind == WordKind::Prefix && groups.len() == 1 {
                 let t = groups[0].first()?;
-                return Some(Box::new(FuzzyTermQuery::new_prefix(
+                return Some(guarded(FuzzyTermQuery::new_prefix(
                     Term::from_field_text(field, t),
                     0,
                     true,
@@ -586,7 +591,7 @@ impl QueryBuilder {
                         0,
                         true,
                     );
-                    qs.push(Box::new(q) as Box<dyn Query>);
+                    qs.push(guarded(q));
                 }
             }
             return boost(
@@ -596,7 +601,7 @@ impl QueryBuilder {
         }
         let q =
             FuzzyTermQuery::new_prefix(Term::from_field_text(self.schema.exact, prefix), 0, true);
-        boost(Box::new(q), self.boosts().prefix)
+        Box::new(Labelled::new("prefix match", boost(Box::new(q), self.boosts().prefix)))
     }
 
     /// A word on the stemmed fields of each language (best field + tie × the others), plus
@@ -637,7 +642,7 @@ impl QueryBuilder {
             (1, _) => per_field.pop()?,
             // One query per language: an article is in one language only.
             (_, FieldScoring::Bm25f) => any_of(per_field)?,
-            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie)),
+            _ => guarded(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie)),
         };
         if precise {
             return Some(stemmed);
@@ -705,9 +710,7 @@ impl QueryBuilder {
         match per_field.len() {
             0 => None,
             1 => per_field.pop(),
-            _ => {
-                Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie)))
-            }
+            _ => Some(guarded(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie))),
         }
     }
 

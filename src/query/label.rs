@@ -4,7 +4,9 @@
 //! Its explanation first checks, with a fresh scorer moved only forward, that the document
 //! matches: tantivy 0.27's `PhraseWeight::explain` seeks a fresh phrase scorer to the document
 //! and asserts that this never goes backwards, which fails for a document before the phrase's
-//! first match. Every phrase the builder makes is wrapped for that reason.
+//! first match, and its `BooleanWeight::explain` and `AutomatonWeight::explain` seek the same
+//! way. Every boolean, phrase and typo/prefix query the builder makes is wrapped (unlabelled:
+//! [`Labelled::guard`]) for that reason.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
@@ -18,19 +20,30 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 /// ```
 #[derive(Debug)]
 pub struct Labelled {
-    label: &'static str,
+    label: Option<&'static str>,
     inner: Box<dyn Query>,
 }
 
 impl Labelled {
     /// Wraps `inner`.
     pub fn new(label: &'static str, inner: Box<dyn Query>) -> Labelled {
-        Labelled { label, inner }
+        Labelled { label: Some(label), inner }
     }
 
-    /// The label.
+    /// Wraps `inner` without a label: its explanation is `inner`'s, only made safe to ask for
+    /// a document that does not match.
+    ///
+    /// ```
+    /// let q = depeche::query::Labelled::guard(Box::new(tantivy::query::AllQuery));
+    /// assert_eq!(q.label(), "");
+    /// ```
+    pub fn guard(inner: Box<dyn Query>) -> Labelled {
+        Labelled { label: None, inner }
+    }
+
+    /// The label (empty for a guard).
     pub fn label(&self) -> &'static str {
-        self.label
+        self.label.unwrap_or("")
     }
 }
 
@@ -51,7 +64,7 @@ impl Query for Labelled {
 }
 
 struct LabelledWeight {
-    label: &'static str,
+    label: Option<&'static str>,
     inner: Box<dyn Weight>,
 }
 
@@ -65,11 +78,14 @@ impl Weight for LabelledWeight {
         if scorer.doc() > doc || scorer.seek(doc) != doc {
             return Err(TantivyError::InvalidArgument(format!(
                 "document #{doc} does not match the {}",
-                self.label
+                self.label.unwrap_or("clause")
             )));
         }
         let inner = self.inner.explain(reader, doc)?;
-        let mut e = Explanation::new(self.label, inner.value());
+        let Some(label) = self.label else {
+            return Ok(inner);
+        };
+        let mut e = Explanation::new(label, inner.value());
         e.add_detail(inner);
         Ok(e)
     }
