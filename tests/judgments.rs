@@ -110,3 +110,31 @@ fn readers_find_the_article_they_expect() {
         failures.join("\n")
     );
 }
+
+/// A question and the keywords a reader would type for it rank the same articles the same way:
+/// question words (`combien`, `comment`, `pourquoi`, `qui`, `quel`…) and stop words are
+/// dropped from both.
+#[test]
+fn questions_rank_like_their_keywords() {
+    let index = NewsIndex::create_in_ram().unwrap();
+    index.import_jsonl(CORPUS.as_bytes(), None, Progress::Hidden).unwrap();
+    index.commit().unwrap();
+    for (question, keywords) in [
+        (
+            "Combien de personnes travaillent au ministère des sports ?",
+            "personnes travaillent ministère sports",
+        ),
+        ("Pourquoi le minitel a-t-il été arrêté ?", "minitel arrêté"),
+        ("Comment s'appelle le fondateur de Wikipédia ?", "appelle fondateur Wikipédia"),
+        ("Qui a remporté le Goncourt des lycéens ?", "remporté Goncourt lycéens"),
+        ("Quelle est la magnitude du séisme en Alaska ?", "magnitude séisme Alaska"),
+    ] {
+        let run = |q: &str| {
+            let r = index.search(&SearchRequest::new(q).limit(20).snippets(false)).unwrap();
+            r.hits.into_iter().map(|h| (h.id, h.score)).collect::<Vec<_>>()
+        };
+        let (a, b) = (run(question), run(keywords));
+        assert!(!a.is_empty(), "{question:?} finds nothing");
+        assert_eq!(a, b, "{question:?} vs {keywords:?}");
+    }
+}
