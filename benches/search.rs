@@ -341,7 +341,13 @@ fn latency() {
             let built = qb.build(&parsed, None, None);
             let searcher = depeche.searcher();
             let (c, _, _) = time_runs(runs, || searcher.search(&built.any, &Count).expect("count"));
-            println!("  profile {kind}: no snippets p50 {a:?}, build {b:?}, count(any) {c:?}");
+            let mut first = req.clone();
+            first.ranking = depeche::query::Ranking::ablations().swap_remove(0).1;
+            let (f, _, _) = time_runs(runs, || depeche.search(&first).expect("search").total);
+            println!(
+                "  profile {kind}: no snippets p50 {a:?}, build {b:?}, count(any) {c:?}, \
+                 first-version ranking p50 {f:?}"
+            );
         }
         let query = stock_query(&stock, kind, q);
         let (sp50, sp99, stotal) = time_runs(runs, || {

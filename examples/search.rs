@@ -21,6 +21,8 @@
 //!   `{"query": …, "total": …, "hits": [{"id": …, "score": …}, …]}`
 //! - `--limit N` (default 10), `--lang fr|en`, `--since DATE`, `--until DATE`
 //!   (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), `--sort relevance|newest|oldest`
+//! - `--explain`: under each hit, why it scores what it does (the terms matched in each field,
+//!   their BM25F parts, the boosts); with `--json`, an `explanation` object in each hit
 //!
 //! Errors (missing file, bad flag, bad date) print a message and exit with status 2 (usage)
 //! or 1 (anything else).
@@ -38,7 +40,8 @@ pub(crate) const BUNDLED: &[u8] = include_bytes!("../data/fr_news.jsonl");
 const STAMP: &str = "depeche-example.stamp";
 
 const USAGE: &str = "usage: search [--index DIR] [--add FILE.jsonl] [--json] [--batch FILE] \
-[--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] [QUERY...]";
+[--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] \
+[--explain] [QUERY...]";
 
 /// An error with its exit status.
 #[derive(Debug)]
@@ -68,6 +71,7 @@ pub(crate) struct Options {
     pub(crate) since: Option<String>,
     pub(crate) until: Option<String>,
     pub(crate) sort: Sort,
+    pub(crate) explain: bool,
     pub(crate) help: bool,
 }
 
@@ -95,6 +99,7 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
             "--" => flags_done = true,
             "--help" | "-h" => o.help = true,
             "--json" => o.json = true,
+            "--explain" => o.explain = true,
             "--index" => o.index = Some(PathBuf::from(value("--index")?)),
             "--add" => o.add.push(PathBuf::from(value("--add")?)),
             "--batch" => o.batch = Some(PathBuf::from(value("--batch")?)),
@@ -238,6 +243,7 @@ fn request(o: &Options, query: &str) -> SearchRequest {
         until: o.until.clone(),
         sort: o.sort,
         limit: o.limit,
+        explain: o.explain,
         ..Default::default()
     }
 }
@@ -288,6 +294,11 @@ fn print_human(
         }
         if let Some(url) = &hit.url {
             writeln!(out, "   {url}")?;
+        }
+        if let Some(e) = &hit.explanation {
+            for line in e.to_string().lines() {
+                writeln!(out, "   | {line}")?;
+            }
         }
         writeln!(out)?;
     }

@@ -1,6 +1,7 @@
 //! Arbitrary bytes → lossy UTF-8 → the search-box parser, the query builder (both languages,
 //! each language alone) and, for one input in four (chosen by the first byte, so the fuzzer
-//! can steer it), a search on a small RAM index with snippets. No panic, no hang (run with
+//! can steer it), a search on a small RAM index with snippets (and, steered by the same byte,
+//! score explanations and the all-words tier). No panic, no hang (run with
 //! `-timeout=2`), no error from the search: what the reader types is never an error.
 #![no_main]
 
@@ -77,8 +78,17 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let sort = if first & 1 == 1 { Sort::Newest } else { Sort::Relevance };
-    let req = SearchRequest::new(text).sort(sort).facets(data.len() % 3 == 0);
+    let mut req = SearchRequest::new(text)
+        .sort(sort)
+        .facets(data.len() % 3 == 0)
+        .explain(first & 0b1_0000 != 0);
+    req.ranking.all_words_first = first & 0b10_0000 != 0;
     let response = index.search(&req).unwrap_or_else(|e| panic!("search error: {e}"));
     assert!(response.hits.len() <= 10);
+    for hit in &response.hits {
+        if let Some(e) = &hit.explanation {
+            assert!(!e.to_string().contains("no explanation"), "{e}");
+        }
+    }
     assert!(response.total <= 4);
 });

@@ -51,5 +51,5 @@ pub use analyzer::{
 pub use fold::fold;
 pub use language::{detect, detect_language, Detection, Lang, UnknownLang};
 pub use stem::Stemmer;
-pub use stopwords::{is_stop_word, stop_words};
+pub use stopwords::{is_question_word, is_stop_word, stop_words};
 pub use tokenizer::{NewsTokenStream, NewsTokenizer, CAPITAL_MARK, MAX_TERM_BYTES};

@@ -66,6 +66,36 @@ pub fn is_stop_word(lang: Lang, word: &str) -> bool {
     stop_words(lang).binary_search(&word).is_ok()
 }
 
+/// Interrogative words that are not in the stop lists: they shape a question
+/// ("Combien de personnes travaillent au ministère des sports ?") but say nothing of its
+/// topic, and being rare in declarative text (news, encyclopedias) they would get a high idf.
+/// Folded, sorted. The other interrogatives (`qui`, `que`, `quel`, `quand`, `où`; `what`,
+/// `who`, `how`…) are already stop words.
+#[rustfmt::skip]
+static FRENCH_QUESTION: &[&str] = &[
+    "auquel", "auxquelles", "auxquels", "combien", "comment", "desquelles", "desquels", "duquel",
+    "laquelle", "lequel", "lesquelles", "lesquels", "pourquoi", "quoi",
+];
+
+#[rustfmt::skip]
+static ENGLISH_QUESTION: &[&str] = &["whose"];
+
+/// Whether the folded `word` is an interrogative word of `lang` that is not a stop word
+/// (see [`stop_words`]): `combien`, `comment`, `pourquoi`, `lequel`…
+///
+/// ```
+/// use depeche::{analysis::is_question_word, Lang};
+/// assert!(is_question_word(Lang::French, "combien"));
+/// assert!(!is_question_word(Lang::French, "ministere"));
+/// ```
+pub fn is_question_word(lang: Lang, word: &str) -> bool {
+    let list = match lang {
+        Lang::French => FRENCH_QUESTION,
+        Lang::English => ENGLISH_QUESTION,
+    };
+    list.binary_search(&word).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +105,17 @@ mod tests {
         for lang in Lang::ALL {
             let list = stop_words(lang);
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{lang} stop list not sorted/unique");
+        }
+    }
+
+    #[test]
+    fn question_lists_are_sorted_folded_and_not_stop_words() {
+        for (lang, list) in [(Lang::French, FRENCH_QUESTION), (Lang::English, ENGLISH_QUESTION)] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{lang} question list not sorted");
+            for w in list {
+                assert_eq!(super::super::fold(w), *w, "{lang} question word {w:?} not folded");
+                assert!(!is_stop_word(lang, w), "{lang} question word {w:?} is a stop word");
+            }
         }
     }
 

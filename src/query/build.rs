@@ -14,7 +14,10 @@ use tantivy::{DateTime, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 use time::Date;
 
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
-use crate::analysis::{is_stop_word, Lang, CAPITAL_MARK};
+use super::bm25f::Bm25fQuery;
+use super::label::Labelled;
+use super::ranking::{Boosts, FieldScoring, Ranking};
+use crate::analysis::{is_question_word, is_stop_word, Lang, CAPITAL_MARK};
 use crate::index::{facet, Analyzers, NewsSchema};
 
 /// Shortest prefix searched as a prefix (`numéri*`), in characters after folding; a shorter
@@ -31,42 +34,6 @@ pub const AUTO_FUZZY_MIN_LEN: usize = 7;
 pub const AUTO_FUZZY_MAX_DOC_FREQ: u64 = 3;
 /// Slop of the proximity boost of multi-word queries.
 pub const PROXIMITY_SLOP: u32 = 4;
-
-/// Field and match-kind weights (multiplied into BM25).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Boosts {
-    /// Stemmed title fields.
-    pub title: f32,
-    /// Stemmed lead fields.
-    pub lead: f32,
-    /// Stemmed body fields.
-    pub body: f32,
-    /// The exact-form field, added on top of the stemmed match.
-    pub exact: f32,
-    /// Proximity of the query words (a sloppy phrase of all of them).
-    pub proximity: f32,
-    /// Constant score of a typo-tolerant match.
-    pub fuzzy: f32,
-    /// Constant score of a prefix match.
-    pub prefix: f32,
-    /// Tie breaker between fields: score = best field + `tie` × the others.
-    pub tie: f32,
-}
-
-impl Default for Boosts {
-    fn default() -> Self {
-        Boosts {
-            title: 3.0,
-            lead: 1.5,
-            body: 1.0,
-            exact: 0.5,
-            proximity: 1.0,
-            fuzzy: 0.3,
-            prefix: 1.0,
-            tie: 0.2,
-        }
-    }
-}
 
 /// What to highlight in snippets: every kind of match the query can make.
 #[derive(Clone, Debug, Default)]
@@ -103,7 +70,8 @@ pub(crate) fn lang_slot(lang: Lang) -> usize {
 pub struct BuiltQuery {
     /// Documents matching any positive clause (and every required one).
     pub any: Box<dyn Query>,
-    /// Documents matching all positive clauses; `None` when that is the same as `any`.
+    /// Documents matching all positive clauses; `None` when that is the same as `any`, or when
+    /// [`Ranking::all_words_first`] is off.
     pub all: Option<Box<dyn Query>>,
     /// What snippets should highlight.
     pub highlight: Highlight,
@@ -117,14 +85,17 @@ pub struct BuiltQuery {
 /// let schema = NewsSchema::new();
 /// let mut builder = QueryBuilder::new(&schema);
 /// let built = builder.build(&parse("transformation numérique"), None, None);
+/// assert!(built.all.is_none()); // no tiers by default
+/// builder.ranking.all_words_first = true;
+/// let built = builder.build(&parse("transformation numérique"), None, None);
 /// assert!(built.all.is_some());
 /// ```
 pub struct QueryBuilder {
     schema: NewsSchema,
     analyzers: Analyzers,
     searcher: Option<Searcher>,
-    /// The weights used.
-    pub boosts: Boosts,
+    /// The ranking knobs used.
+    pub ranking: Ranking,
 }
 
 /// Per-build state.
@@ -219,12 +190,17 @@ fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
+/// `q`, safe to explain for a document it does not match (see [`Labelled`]).
+fn guarded(q: impl Query) -> Box<dyn Query> {
+    Box::new(Labelled::guard(Box::new(q)))
+}
+
 fn any_of(mut qs: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match qs.len() {
         0 => None,
         1 => qs.pop(),
         _ => {
-            Some(Box::new(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Should, q)).collect())))
+            Some(guarded(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Should, q)).collect())))
         }
     }
 }
@@ -233,7 +209,7 @@ fn all_of(mut qs: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match qs.len() {
         0 => None,
         1 => qs.pop(),
-        _ => Some(Box::new(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Must, q)).collect()))),
+        _ => Some(guarded(BooleanQuery::new(qs.into_iter().map(|q| (TOccur::Must, q)).collect()))),
     }
 }
 
@@ -285,7 +261,10 @@ fn phrase_query(field: Field, groups: &[Vec<String>], slop: u32) -> Option<Box<d
     match terms.len() {
         0 => None,
         1 => positions_query(field, groups),
-        _ => Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))),
+        _ => Some(Box::new(Labelled::new(
+            "phrase",
+            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+        ))),
     }
 }
 
@@ -336,7 +315,12 @@ fn case_checked_query(
             terms.push((i, Term::from_field_text(field, CAPITAL_MARK)));
         }
     }
-    (terms.len() > 1).then(|| Box::new(PhraseQuery::new_with_offset(terms)) as Box<dyn Query>)
+    (terms.len() > 1).then(|| {
+        Box::new(Labelled::new(
+            "case-checked phrase",
+            Box::new(PhraseQuery::new_with_offset(terms)),
+        )) as Box<dyn Query>
+    })
 }
 
 fn day_start(d: Date) -> DateTime {
@@ -355,7 +339,7 @@ impl QueryBuilder {
             schema: schema.clone(),
             analyzers,
             searcher: None,
-            boosts: Boosts::default(),
+            ranking: Ranking::default(),
         }
     }
 
@@ -397,6 +381,7 @@ impl QueryBuilder {
     /// ```
     /// use depeche::{index::NewsSchema, query::{parse, QueryBuilder}, Lang};
     /// let mut builder = QueryBuilder::new(&NewsSchema::new());
+    /// builder.ranking.all_words_first = true;
     /// let built = builder.build(&parse("le ministère de la culture"), Some(Lang::French), Some(Lang::French));
     /// assert!(built.all.is_some()); // "ministère", "culture": two words once stop words are dropped
     /// ```
@@ -420,11 +405,17 @@ impl QueryBuilder {
     }
 
     fn is_stop(&mut self, text: &str, ctx: &Ctx) -> bool {
+        let (stop, question) = (self.ranking.drop_stop_words, self.ranking.drop_question_words);
+        if !stop && !question {
+            return false;
+        }
+        let is =
+            |l: Lang, t: &str| (stop && is_stop_word(l, t)) || (question && is_question_word(l, t));
         let tokens = self.folded(text);
         !tokens.is_empty()
             && tokens.iter().all(|(_, t)| match ctx.stop_lang {
-                Some(l) => is_stop_word(l, t),
-                None => Lang::ALL.iter().any(|&l| is_stop_word(l, t)),
+                Some(l) => is(l, t),
+                None => Lang::ALL.iter().any(|&l| is(l, t)),
             })
     }
 
@@ -465,7 +456,7 @@ impl QueryBuilder {
         let any = self
             .group(&kept, false, ctx, proximity.as_ref().map(|q| q.box_clone()))
             .unwrap_or_else(|| Box::new(AllQuery));
-        let all = if positive > 1 {
+        let all = if positive > 1 && self.ranking.all_words_first {
             let mut silent = Ctx {
                 langs: ctx.langs.clone(),
                 stop_lang: ctx.stop_lang,
@@ -518,7 +509,7 @@ impl QueryBuilder {
         if subs.len() == 1 && subs[0].0 != TOccur::MustNot {
             return subs.pop().map(|(_, q)| q);
         }
-        Some(Box::new(BooleanQuery::new(subs)))
+        Some(guarded(BooleanQuery::new(subs)))
     }
 
     fn node(
@@ -562,9 +553,13 @@ impl QueryBuilder {
         }
     }
 
+    fn boosts(&self) -> Boosts {
+        self.ranking.boosts
+    }
+
     fn stem_fields(&self, scope: Scope, lang: Lang) -> Vec<(Field, f32)> {
         let s = &self.schema;
-        let b = self.boosts;
+        let b = self.boosts();
         match scope {
             Scope::Title => vec![(s.title(lang), b.title)],
             _ => vec![(s.title(lang), b.title), (s.lead(lang), b.lead), (s.body(lang), b.body)],
@@ -600,7 +595,7 @@ impl QueryBuilder {
             let groups = by_position(&exact);
             if kind == WordKind::Prefix && groups.len() == 1 {
                 let t = groups[0].first()?;
-                return Some(Box::new(FuzzyTermQuery::new_prefix(
+                return Some(guarded(FuzzyTermQuery::new_prefix(
                     Term::from_field_text(field, t),
                     0,
                     true,
@@ -651,17 +646,17 @@ impl QueryBuilder {
                         0,
                         true,
                     );
-                    qs.push(Box::new(q) as Box<dyn Query>);
+                    qs.push(guarded(q));
                 }
             }
             return boost(
                 any_of(qs).unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
-                self.boosts.prefix,
+                self.boosts().prefix,
             );
         }
         let q =
             FuzzyTermQuery::new_prefix(Term::from_field_text(self.schema.exact, prefix), 0, true);
-        boost(Box::new(q), self.boosts.prefix)
+        Box::new(Labelled::new("prefix match", boost(Box::new(q), self.boosts().prefix)))
     }
 
     /// A word on the stemmed fields of each language (best field + tie × the others), plus
@@ -684,16 +679,25 @@ impl QueryBuilder {
                     ctx.highlight.terms[slot].extend(g.iter().cloned());
                 }
             }
-            for (field, b) in self.stem_fields(scope, lang) {
+            let fields = self.stem_fields(scope, lang);
+            if self.ranking.fields == FieldScoring::Bm25f {
+                if let Some(q) = self.bm25f_positions(lang, &fields, &groups) {
+                    per_field.push(q);
+                }
+                continue;
+            }
+            for (field, b) in fields {
                 if let Some(q) = positions_query(field, &groups) {
                     per_field.push(boost(q, b));
                 }
             }
         }
-        let stemmed: Box<dyn Query> = match per_field.len() {
-            0 => return None,
-            1 => per_field.pop()?,
-            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie)),
+        let stemmed: Box<dyn Query> = match (per_field.len(), self.ranking.fields) {
+            (0, _) => return None,
+            (1, _) => per_field.pop()?,
+            // One query per language: an article is in one language only.
+            (_, FieldScoring::Bm25f) => any_of(per_field)?,
+            _ => guarded(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie)),
         };
         if precise {
             return Some(stemmed);
@@ -701,8 +705,11 @@ impl QueryBuilder {
         let mut should = vec![stemmed];
         if scope == Scope::All {
             let exact = by_position(&self.folded(text));
-            if let Some(q) = positions_query(self.schema.exact, &exact) {
-                should.push(boost(q, self.boosts.exact));
+            if self.boosts().exact > 0.0 {
+                if let Some(q) = positions_query(self.schema.exact, &exact) {
+                    let q = boost(q, self.boosts().exact);
+                    should.push(Box::new(Labelled::new("exact-form boost", q)));
+                }
             }
             if let Some((word, edits)) = fuzzy {
                 let q = FuzzyTermQuery::new(
@@ -710,7 +717,8 @@ impl QueryBuilder {
                     edits,
                     true,
                 );
-                should.push(boost(Box::new(q), self.boosts.fuzzy));
+                let q = boost(Box::new(q), self.boosts().fuzzy);
+                should.push(Box::new(Labelled::new("typo-tolerant match", q)));
                 ctx.highlight.fuzzy.push((word, edits));
             }
         }
@@ -765,8 +773,36 @@ impl QueryBuilder {
         match per_field.len() {
             0 => None,
             1 => per_field.pop(),
-            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts.tie))),
+            _ => Some(guarded(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie))),
         }
+    }
+
+    /// All positions required, any alternative at a position: BM25F over `fields`.
+    fn bm25f_positions(
+        &self,
+        lang: Lang,
+        fields: &[(Field, f32)],
+        groups: &[Vec<String>],
+    ) -> Option<Box<dyn Query>> {
+        let (k1, b) = (self.ranking.k1, self.ranking.b);
+        let population = Term::from_facet(self.schema.facets, &facet("lang", lang.code()));
+        all_of(
+            groups
+                .iter()
+                .filter_map(|alts| {
+                    any_of(
+                        alts.iter()
+                            .map(|t| {
+                                Box::new(
+                                    Bm25fQuery::new(t, fields, k1, b)
+                                        .with_population(population.clone()),
+                                ) as Box<dyn Query>
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )
     }
 
     /// A sloppy phrase of the plain words of the top-level group, boosted, so that articles
@@ -782,7 +818,7 @@ impl QueryBuilder {
                 _ => None,
             })
             .collect();
-        if words.len() < 2 {
+        if words.len() < 2 || self.boosts().proximity <= 0.0 {
             return None;
         }
         let mut qs = Vec::new();
@@ -797,17 +833,28 @@ impl QueryBuilder {
             if terms.len() < 2 {
                 continue;
             }
-            for field in [self.schema.title(lang), self.schema.body(lang)] {
-                let seq = terms
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (i, Term::from_field_text(field, t)))
-                    .collect();
-                qs.push(Box::new(PhraseQuery::new_with_offset_and_slop(seq, PROXIMITY_SLOP))
-                    as Box<dyn Query>);
+            let spans: Vec<&[String]> = if self.ranking.proximity_pairs {
+                terms.windows(2).filter(|w| w[0] != w[1]).collect()
+            } else {
+                vec![&terms[..]]
+            };
+            for span in spans {
+                for field in [self.schema.title(lang), self.schema.body(lang)] {
+                    let seq = span
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| (i, Term::from_field_text(field, t)))
+                        .collect();
+                    let phrase = PhraseQuery::new_with_offset_and_slop(seq, PROXIMITY_SLOP);
+                    qs.push(Box::new(Labelled::new("words close together", Box::new(phrase)))
+                        as Box<dyn Query>);
+                }
             }
         }
-        any_of(qs).map(|q| boost(q, self.boosts.proximity))
+        any_of(qs).map(|q| {
+            Box::new(Labelled::new("proximity boost", boost(q, self.boosts().proximity)))
+                as Box<dyn Query>
+        })
     }
 }
 
@@ -816,8 +863,35 @@ mod tests {
     use super::*;
     use crate::query::parse;
 
+    /// With tiers on, so that `all` tells how many words are kept.
     fn build(q: &str) -> BuiltQuery {
-        QueryBuilder::new(&NewsSchema::new()).build(&parse(q), None, Some(Lang::French))
+        let mut builder = QueryBuilder::new(&NewsSchema::new());
+        builder.ranking.all_words_first = true;
+        builder.build(&parse(q), None, Some(Lang::French))
+    }
+
+    fn words_kept(q: &str, ranking: Ranking) -> bool {
+        let mut builder = QueryBuilder::new(&NewsSchema::new());
+        builder.ranking = Ranking { all_words_first: true, ..ranking };
+        builder.build(&parse(q), None, Some(Lang::French)).all.is_some()
+    }
+
+    #[test]
+    fn question_words_are_dropped_like_stop_words() {
+        let d = Ranking::default;
+        // "combien" and "personnes": two words unless the question word is dropped.
+        assert!(!words_kept("combien de personnes", d()));
+        assert!(words_kept("combien de personnes", Ranking { drop_question_words: false, ..d() }));
+        assert!(words_kept("le monde", Ranking { drop_stop_words: false, ..d() }));
+        // Alone, a question word is kept (a query never empties itself).
+        assert!(build("comment pourquoi").all.is_some());
+    }
+
+    #[test]
+    fn no_tiers_by_default() {
+        let built =
+            QueryBuilder::new(&NewsSchema::new()).build(&parse("ministère culture"), None, None);
+        assert!(built.all.is_none());
     }
 
     #[test]

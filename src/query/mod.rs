@@ -7,14 +7,18 @@
 //! # Matching and ranking rules
 //!
 //! - **Words** match any of their stemmed forms in the title, lead and body fields of each
-//!   searched language (title ×3, lead ×1.5, body ×1; best field plus 0.2 × the others), with an
-//!   extra weight when the exact (unstemmed, folded) form occurs.
-//! - **All words first.** A document matching all the positive clauses of the query ranks above
-//!   every document matching only some of them. The search runs the disjunction
-//!   ([`BuiltQuery::any`]) and, in the same pass, probes each matching document against the
-//!   conjunction ([`BuiltQuery::all`]): the tier is the first sort key, the score the second.
-//! - **Stop words** of the query's language are dropped from bag-of-words clauses, except when
-//!   the query has nothing but stop words; they are kept inside phrases.
+//!   searched language, scored with BM25F ([`Bm25fQuery`]): the field frequencies weighted
+//!   (title ×2, lead ×1.5, body ×1), each normalised by its field's length, saturated once;
+//!   with an extra weight when the exact (unstemmed, folded) form occurs. [`Ranking`] holds
+//!   the knobs, [`FieldScoring::BestField`] the older per-field sum.
+//! - **All words first** (optional, [`Ranking::all_words_first`]). A document matching all
+//!   the positive clauses of the query ranks above every document matching only some of
+//!   them: the search runs the disjunction ([`BuiltQuery::any`]) and, in the same pass,
+//!   probes each matching document against the conjunction ([`BuiltQuery::all`]). Off by
+//!   default: it buries the answer to a natural-language question that lacks one word.
+//! - **Stop words** of the query's language, and interrogative words (`combien`, `comment`,
+//!   `pourquoi`…), are dropped from bag-of-words clauses, except when the query has nothing
+//!   else; they are kept inside phrases.
 //! - **Proximity**: with two plain words or more, a sloppy phrase of them (slop
 //!   [`PROXIMITY_SLOP`]) on titles and bodies adds to the score.
 //! - **Prefixes** (`numéri*`) match the folded, unstemmed words; at least [`MIN_PREFIX_LEN`]
@@ -39,18 +43,24 @@
 //! let parsed = parse("\"ministère de la culture\" -sport date:2016..");
 //! assert!(parsed.warnings.is_empty());
 //! let built = QueryBuilder::new(&NewsSchema::new()).build(&parsed, None, None);
-//! assert!(built.all.is_none()); // a single positive clause
+//! assert!(built.all.is_none()); // a single positive clause (and no tiers by default)
 //! ```
 
 mod ast;
+mod bm25f;
 mod build;
+mod label;
 mod parse;
+mod ranking;
 
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
+pub use bm25f::{Bm25fQuery, Bm25fScorer, Bm25fWeight};
 pub(crate) use build::lang_slot;
 pub use build::{
-    Boosts, BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
+    BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
+pub use label::Labelled;
 pub use parse::parse;
 pub(crate) use parse::parse_day;
+pub use ranking::{Boosts, FieldScoring, Ranking};

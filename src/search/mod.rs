@@ -21,19 +21,26 @@
 //! # }
 //! ```
 //!
-//! # Ranking, first version
+//! # Ranking
 //!
-//! 1. Documents matching all positive clauses of the query before those matching only some
-//!    (see [`crate::query`]).
-//! 2. Inside each tier, the score: BM25 with field weights (title > lead > body), an exact-form
-//!    bonus, a proximity bonus for multi-word queries ([`crate::query::Boosts`]), multiplied, when
-//!    [`SearchRequest::recency_half_life_days`] is set, by
+//! 1. The score of the query ([`crate::query`]): each word scored with BM25F over the title,
+//!    lead and body of the article's language ([`crate::query::Bm25fQuery`]: field-weighted
+//!    term frequencies, title 2 × lead 1.5 × body 1, under one saturation and one idf), plus
+//!    an exact-form bonus and a proximity bonus for multi-word queries; the knobs are
+//!    [`SearchRequest::ranking`] ([`crate::query::Ranking`]).
+//! 2. Multiplied, when [`SearchRequest::recency_half_life_days`] is set, by
 //!    `1 + RECENCY_WEIGHT × 0.5^(age_days / half_life)`.
-//! 3. Ties: newer first, then by id (ascending).
+//! 3. With [`crate::query::Ranking::all_words_first`] (off by default), documents matching
+//!    all positive clauses rank before those matching only some.
+//! 4. Ties: newer first, then by id (ascending).
+//!
+//! The README's Relevance section has the measurements behind these choices.
+//! [`SearchRequest::explain`] explains each hit's score ([`Explanation`]).
 //!
 //! Sorting by [`Sort::Newest`] or [`Sort::Oldest`] orders every matching document by date,
 //! then score, then id; articles without a date come last.
 
+mod explain;
 mod snippet;
 
 use std::cell::RefCell;
@@ -50,11 +57,12 @@ use tantivy::{
     DateTime, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term,
 };
 
+pub use explain::{Explanation, ScoreNode};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 
 use crate::analysis::{detect_language, Lang};
 use crate::index::{facet, parse_date, NewsIndex, NewsSchema, DATE_FIELD, FACET_FIELD};
-use crate::query::{parse, parse_day, BuiltQuery, QueryBuilder};
+use crate::query::{parse, parse_day, BuiltQuery, QueryBuilder, Ranking};
 use crate::{Error, Result};
 
 /// Weight of the recency factor: a brand-new article scores up to `1 + RECENCY_WEIGHT` times
@@ -138,6 +146,11 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Recency half-life in days for relevance sorting; `None`: no recency factor.
     pub recency_half_life_days: Option<f32>,
+    /// Ranking knobs (field weights, BM25F parameters, stop words, tiers); the defaults are
+    /// the measured best. Out-of-range values are made safe ([`Ranking::sanitized`]).
+    pub ranking: Ranking,
+    /// Explain each hit's score ([`Hit::explanation`]). Costs about one search per hit.
+    pub explain: bool,
 }
 
 impl Default for SearchRequest {
@@ -156,6 +169,8 @@ impl Default for SearchRequest {
             snippets: true,
             facets: false,
             recency_half_life_days: None,
+            ranking: Ranking::default(),
+            explain: false,
         }
     }
 }
@@ -243,6 +258,18 @@ impl SearchRequest {
         self
     }
 
+    /// Sets [`SearchRequest::explain`].
+    ///
+    /// ```
+    /// let req = depeche::SearchRequest::new("grève").explain(true);
+    /// assert!(req.explain);
+    /// ```
+    #[must_use]
+    pub fn explain(mut self, on: bool) -> Self {
+        self.explain = on;
+        self
+    }
+
     /// Sets [`SearchRequest::recency_half_life_days`].
     #[must_use]
     pub fn recency_half_life_days(mut self, days: f32) -> Self {
@@ -272,6 +299,9 @@ pub struct Hit {
     pub lang: Lang,
     /// The best passage with its matches, when asked for.
     pub snippet: Option<Snippet>,
+    /// Why the hit scores what it does, when asked for ([`SearchRequest::explain`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
 }
 
 /// A facet value and its number of matching articles.
@@ -322,6 +352,8 @@ fn ser_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S
 struct Candidate {
     key: (u8, f64, f64),
     score: f32,
+    /// The query's score, before recency.
+    raw: f32,
     addr: DocAddress,
     id: Option<String>,
 }
@@ -446,6 +478,7 @@ impl NewsIndex {
         let searcher = self.searcher();
         let mut builder = QueryBuilder::with_analyzers(schema, self.take_analyzers())
             .with_searcher(searcher.clone());
+        builder.ranking = req.ranking.sanitized();
         let BuiltQuery { any, all, highlight } = builder.build(&parsed, req.lang, stop_lang);
         let mut analyzers = builder.into_analyzers();
         let any_f = and(any, &filter);
@@ -501,7 +534,30 @@ impl NewsIndex {
             let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
             for c in page {
                 let doc: TantivyDocument = searcher.doc(c.addr)?;
-                hits.push(self.hit(&doc, c, req.snippets, &mut highlighter));
+                let explanation = if req.explain {
+                    let query = match any_f.explain(&searcher, c.addr) {
+                        Ok(e) => ScoreNode::from_tantivy(&e),
+                        Err(e) => ScoreNode {
+                            description: format!("(no explanation: {e})"),
+                            value: c.raw,
+                            details: Vec::new(),
+                        },
+                    };
+                    Some(Explanation {
+                        score: c.score,
+                        all_words: tier.map(|_| c.key.0 == 1),
+                        recency: (req.sort == Sort::Relevance
+                            && req.recency_half_life_days.is_some()
+                            && c.raw > 0.0)
+                            .then(|| c.score / c.raw),
+                        query,
+                    })
+                } else {
+                    None
+                };
+                let mut hit = self.hit(&doc, c, req.snippets, &mut highlighter);
+                hit.explanation = explanation;
+                hits.push(hit);
             }
         }
         self.give_back_analyzers(analyzers);
@@ -559,18 +615,24 @@ impl NewsIndex {
                                 let age = (now - d).max(0) as f32;
                                 s *= 1.0 + RECENCY_WEIGHT * 0.5f32.powf(age / h);
                             }
-                            return (first_tier, f64::from(s), d.unwrap_or(f64::MIN), s);
+                            return (first_tier, f64::from(s), d.unwrap_or(f64::MIN), s, score);
                         }
                         Sort::Newest => (d.unwrap_or(f64::MIN), f64::from(score)),
                         Sort::Oldest => (d.map_or(f64::MIN, |d| -d), f64::from(score)),
                     };
-                    (first_tier, a, b, score)
+                    (first_tier, a, b, score, score)
                 }
             });
         let (count, top) = searcher.search(query, &(Count, collector))?;
         let mut cands: Vec<Candidate> = top
             .into_iter()
-            .map(|((t, a, b, score), addr)| Candidate { key: (t, a, b), score, addr, id: None })
+            .map(|((t, a, b, score, raw), addr)| Candidate {
+                key: (t, a, b),
+                score,
+                raw,
+                addr,
+                id: None,
+            })
             .collect();
         self.break_ties(searcher, &mut cands)?;
         Ok((count, cands))
@@ -638,6 +700,7 @@ impl NewsIndex {
             section: stored_str(doc, s.section),
             lang,
             snippet: snippet.flatten(),
+            explanation: None,
         }
     }
 }
