@@ -57,7 +57,7 @@ fn explanation_names_terms_fields_and_boosts() {
         assert!(text.contains(part), "missing {part:?} in\n{text}");
     }
     assert_eq!(e.recency, None);
-    assert_eq!(e.all_words, None, "no tiers by default");
+    assert_eq!(e.all_words, Some(true), "two words: all-words tier by default");
     // The body-only hit has no title part.
     let body = r.hits.iter().find(|h| h.id == "body").unwrap();
     let text = body.explanation.as_ref().unwrap().to_string();

@@ -456,7 +456,8 @@ impl QueryBuilder {
         let any = self
             .group(&kept, false, ctx, proximity.as_ref().map(|q| q.box_clone()))
             .unwrap_or_else(|| Box::new(AllQuery));
-        let all = if positive > 1 && self.ranking.all_words_first {
+        let tiers = self.ranking.all_words_first || positive <= self.ranking.all_words_first_up_to;
+        let all = if positive > 1 && tiers {
             let mut silent = Ctx {
                 langs: ctx.langs.clone(),
                 stop_lang: ctx.stop_lang,
@@ -888,10 +889,19 @@ mod tests {
     }
 
     #[test]
-    fn no_tiers_by_default() {
-        let built =
-            QueryBuilder::new(&NewsSchema::new()).build(&parse("ministère culture"), None, None);
-        assert!(built.all.is_none());
+    fn tiers_only_for_queries_of_up_to_three_words_by_default() {
+        let tiered = |q: &str, ranking: Ranking| {
+            let mut builder = QueryBuilder::new(&NewsSchema::new());
+            builder.ranking = ranking;
+            builder.build(&parse(q), None, None).all.is_some()
+        };
+        let d = Ranking::default;
+        assert!(tiered("ministère culture", d()));
+        assert!(tiered("le ministère de la culture et du sport", d()), "stop words aside: 3");
+        assert!(!tiered("ministère culture sport budget", d()), "4 words: score alone");
+        assert!(!tiered("ministère culture", Ranking { all_words_first_up_to: 0, ..d() }));
+        let always = Ranking { all_words_first: true, ..d() };
+        assert!(tiered("ministère culture sport budget", always));
     }
 
     #[test]

@@ -11,11 +11,13 @@
 //!   (title ×2, lead ×1.5, body ×1), each normalised by its field's length, saturated once;
 //!   with an extra weight when the exact (unstemmed, folded) form occurs. [`Ranking`] holds
 //!   the knobs, [`FieldScoring::BestField`] the older per-field sum.
-//! - **All words first** (optional, [`Ranking::all_words_first`]). A document matching all
-//!   the positive clauses of the query ranks above every document matching only some of
-//!   them: the search runs the disjunction ([`BuiltQuery::any`]) and, in the same pass,
-//!   probes each matching document against the conjunction ([`BuiltQuery::all`]). Off by
-//!   default: it buries the answer to a natural-language question that lacks one word.
+//! - **All words first** for short queries. In a query of up to
+//!   [`Ranking::all_words_first_up_to`] (3) positive clauses, stop words aside, a document
+//!   matching all of them ranks above every document matching only some: the search runs the
+//!   disjunction ([`BuiltQuery::any`]) and, in the same pass, probes each matching document
+//!   against the conjunction ([`BuiltQuery::all`]). Longer queries (questions, mostly) are
+//!   ranked by score alone: the tier would bury the answer to a question that lacks one word
+//!   (measured in the README). [`Ranking::all_words_first`] turns it on for every query.
 //! - **Stop words** of the query's language, and interrogative words (`combien`, `comment`,
 //!   `pourquoi`…), are dropped from bag-of-words clauses, except when the query has nothing
 //!   else; they are kept inside phrases.

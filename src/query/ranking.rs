@@ -105,10 +105,14 @@ pub struct Ranking {
     /// [`crate::analysis::is_question_word`]) the same way, so that a question finds what a
     /// keyword query finds.
     pub drop_question_words: bool,
-    /// Rank every article matching all the positive clauses above those matching only some.
-    /// Off by default: with natural-language questions, one missing word would bury the best
-    /// answer below weak matches of every word.
+    /// Rank every article matching all the positive clauses above those matching only some,
+    /// whatever the length of the query. Off by default: with natural-language questions, one
+    /// missing word would bury the best answer below weak matches of every word.
     pub all_words_first: bool,
+    /// Rank articles matching all the positive clauses first in queries of at most this many
+    /// positive clauses (stop words dropped): a reader who types `transformation numerique`
+    /// wants both words first; a question is ranked by score alone. Default 3; 0: never.
+    pub all_words_first_up_to: usize,
     /// The proximity boost ([`Boosts::proximity`]) scores each pair of consecutive query
     /// words found close together (within [`crate::query::PROXIMITY_SLOP`] positions), rather
     /// than only all the words close together, which long questions rarely are.
@@ -125,6 +129,7 @@ impl Default for Ranking {
             drop_stop_words: true,
             drop_question_words: true,
             all_words_first: false,
+            all_words_first_up_to: 3,
             proximity_pairs: false,
         }
     }
@@ -199,7 +204,8 @@ impl Ranking {
                 "fields: best field + 0.2 x others (not BM25F)",
                 with(&|r| r.fields = FieldScoring::BestField),
             ),
-            ("all words first (tiers) on", with(&|r| r.all_words_first = true)),
+            ("all words first (tiers) for every query", with(&|r| r.all_words_first = true)),
+            ("no tiers, even for queries of up to 3 words", with(&|r| r.all_words_first_up_to = 0)),
             ("stop words kept", with(&|r| r.drop_stop_words = false)),
             ("question words kept", with(&|r| r.drop_question_words = false)),
             ("proximity boost off", with(&|r| r.boosts.proximity = 0.0)),
