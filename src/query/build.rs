@@ -71,7 +71,7 @@ pub struct BuiltQuery {
     /// Documents matching any positive clause (and every required one).
     pub any: Box<dyn Query>,
     /// Documents matching all positive clauses; `None` when that is the same as `any`, or when
-    /// [`Ranking::all_words_first`] is off.
+    /// the query has no all-words tier ([`Ranking::all_words_first_up_to`]).
     pub all: Option<Box<dyn Query>>,
     /// What snippets should highlight.
     pub highlight: Highlight,
@@ -85,10 +85,11 @@ pub struct BuiltQuery {
 /// let schema = NewsSchema::new();
 /// let mut builder = QueryBuilder::new(&schema);
 /// let built = builder.build(&parse("transformation numérique"), None, None);
-/// assert!(built.all.is_none()); // no tiers by default
+/// assert!(built.all.is_some()); // two words: those with both come first
+/// let question = parse("combien de foyers ont la fibre optique en France");
+/// assert!(builder.build(&question, None, None).all.is_none()); // ranked by score alone
 /// builder.ranking.all_words_first = true;
-/// let built = builder.build(&parse("transformation numérique"), None, None);
-/// assert!(built.all.is_some());
+/// assert!(builder.build(&question, None, None).all.is_some());
 /// ```
 pub struct QueryBuilder {
     schema: NewsSchema,

@@ -71,7 +71,8 @@ impl fmt::Display for ScoreNode {
 
 /// The explanation of a hit's score ([`crate::search::SearchRequest::explain`]).
 ///
-/// `score` = `query.value` × `recency`; with [`crate::query::Ranking::all_words_first`], the
+/// `score` = `query.value` × `recency`; when the query has an all-words tier (see
+/// [`crate::query::Ranking::all_words_first_up_to`]), the
 /// tier sorts before the score.
 ///
 /// ```
