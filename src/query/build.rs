@@ -5,8 +5,7 @@ use std::ops::Bound;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring,
-    Explanation, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query, RangeQuery, Scorer,
-    TermQuery, Weight,
+    Explanation, Occur as TOccur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -14,6 +13,9 @@ use tantivy::{DateTime, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 use time::Date;
 
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
+use super::budget::Budget;
+use super::expand::Expansion;
+use super::limits::{expanding_words, QueryLimits};
 use crate::analysis::{is_stop_word, Lang};
 use crate::index::{facet, Analyzers, NewsSchema};
 
@@ -125,6 +127,12 @@ pub struct QueryBuilder {
     searcher: Option<Searcher>,
     /// The weights used.
     pub boosts: Boosts,
+    /// The bounds on term expansions ([`QueryLimits::max_expansions`]) and on automatic typo
+    /// tolerance ([`QueryLimits::max_expanding_words`]). The builder refuses nothing: check
+    /// a query with [`QueryLimits::check_parsed`] before building it.
+    pub limits: QueryLimits,
+    /// Wraps each clause of each group, so that a search stops at its time budget.
+    budget: Option<Budget>,
 }
 
 /// Per-build state.
@@ -132,6 +140,8 @@ struct Ctx {
     langs: Vec<Lang>,
     stop_lang: Option<Lang>,
     highlight: Highlight,
+    /// Words that may still get automatic typo tolerance.
+    auto_fuzzy_left: usize,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -306,6 +316,8 @@ impl QueryBuilder {
             analyzers,
             searcher: None,
             boosts: Boosts::default(),
+            limits: QueryLimits::default(),
+            budget: None,
         }
     }
 
@@ -315,6 +327,21 @@ impl QueryBuilder {
     pub fn with_searcher(mut self, searcher: Searcher) -> QueryBuilder {
         self.searcher = Some(searcher);
         self
+    }
+
+    /// Stops the clauses of the queries built at `budget`'s deadline.
+    #[must_use]
+    pub(crate) fn with_budget(mut self, budget: Budget) -> QueryBuilder {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// `q`, stopped at the deadline of the budget, if any.
+    fn budgeted(&self, q: Box<dyn Query>) -> Box<dyn Query> {
+        match &self.budget {
+            Some(b) => b.wrap(q),
+            None => q,
+        }
     }
 
     /// Whether the folded `word` looks like a typo: absent or rare in the index.
@@ -360,6 +387,10 @@ impl QueryBuilder {
             langs: lang.map_or_else(|| Lang::ALL.to_vec(), |l| vec![l]),
             stop_lang,
             highlight: Highlight::default(),
+            auto_fuzzy_left: self
+                .limits
+                .max_expanding_words
+                .saturating_sub(expanding_words(parsed)),
         };
         let (any, all) = self.top_group(&parsed.clauses, &mut ctx);
         BuiltQuery { any, all, highlight: ctx.highlight }
@@ -420,6 +451,7 @@ impl QueryBuilder {
                 langs: ctx.langs.clone(),
                 stop_lang: ctx.stop_lang,
                 highlight: Highlight::default(),
+                auto_fuzzy_left: ctx.auto_fuzzy_left,
             };
             self.group(&kept, true, &mut silent, proximity)
         } else {
@@ -445,6 +477,7 @@ impl QueryBuilder {
                 continue;
             };
             let q = if precise { Box::new(Excluded(q)) } else { q };
+            let q = self.budgeted(q);
             let occur = match c.occur {
                 Occur::MustNot => TOccur::MustNot,
                 Occur::Must => TOccur::Must,
@@ -463,7 +496,7 @@ impl QueryBuilder {
             // Only filters and exclusions: everything else matches.
             subs.push((TOccur::Must, Box::new(AllQuery)));
         } else if let Some(q) = extra_should {
-            subs.push((TOccur::Should, q));
+            subs.push((TOccur::Should, self.budgeted(q)));
         }
         if subs.len() == 1 && subs[0].0 != TOccur::MustNot {
             return subs.pop().map(|(_, q)| q);
@@ -507,7 +540,9 @@ impl QueryBuilder {
                 self.group(&kept, all, ctx, None)
             }
             Node::Or(alts) => {
-                any_of(alts.iter().filter_map(|n| self.node(n, all, precise, ctx)).collect())
+                let qs: Vec<Box<dyn Query>> =
+                    alts.iter().filter_map(|n| self.node(n, all, precise, ctx)).collect();
+                any_of(qs.into_iter().map(|q| self.budgeted(q)).collect())
             }
         }
     }
@@ -550,11 +585,7 @@ impl QueryBuilder {
             let groups = by_position(&exact);
             if kind == WordKind::Prefix && groups.len() == 1 {
                 let t = groups[0].first()?;
-                return Some(Box::new(FuzzyTermQuery::new_prefix(
-                    Term::from_field_text(field, t),
-                    0,
-                    true,
-                )));
+                return Some(Box::new(Expansion::prefix(field, t, self.limits.max_expansions)));
             }
             return phrase_query(field, &groups, 0);
         }
@@ -570,11 +601,19 @@ impl QueryBuilder {
                 self.plain_word(text, scope, precise, single.map(|w| (w, edits)), ctx)
             }
             WordKind::Plain => {
-                let auto = single
-                    .filter(|w| {
-                        !precise && w.chars().count() >= AUTO_FUZZY_MIN_LEN && self.is_rare(w)
-                    })
-                    .map(|w| (w, 1));
+                let auto = match single {
+                    Some(w)
+                        if !precise
+                            && scope == Scope::All
+                            && ctx.auto_fuzzy_left > 0
+                            && w.chars().count() >= AUTO_FUZZY_MIN_LEN
+                            && self.is_rare(&w) =>
+                    {
+                        ctx.auto_fuzzy_left -= 1;
+                        Some((w, 1))
+                    }
+                    _ => None,
+                };
                 self.plain_word(text, scope, precise, auto, ctx)
             }
         }
@@ -596,11 +635,8 @@ impl QueryBuilder {
             for lang in ctx.langs.clone() {
                 let stemmed = analyze(self.analyzer(lang), prefix);
                 if let Some((_, p)) = stemmed.first() {
-                    let q = FuzzyTermQuery::new_prefix(
-                        Term::from_field_text(self.schema.title(lang), p),
-                        0,
-                        true,
-                    );
+                    let q =
+                        Expansion::prefix(self.schema.title(lang), p, self.limits.max_expansions);
                     qs.push(Box::new(q) as Box<dyn Query>);
                 }
             }
@@ -609,8 +645,7 @@ impl QueryBuilder {
                 self.boosts.prefix,
             );
         }
-        let q =
-            FuzzyTermQuery::new_prefix(Term::from_field_text(self.schema.exact, prefix), 0, true);
+        let q = Expansion::prefix(self.schema.exact, prefix, self.limits.max_expansions);
         boost(Box::new(q), self.boosts.prefix)
     }
 
@@ -655,11 +690,8 @@ impl QueryBuilder {
                 should.push(boost(q, self.boosts.exact));
             }
             if let Some((word, edits)) = fuzzy {
-                let q = FuzzyTermQuery::new(
-                    Term::from_field_text(self.schema.exact, &word),
-                    edits,
-                    true,
-                );
+                let q =
+                    Expansion::fuzzy(self.schema.exact, &word, edits, self.limits.max_expansions);
                 should.push(boost(Box::new(q), self.boosts.fuzzy));
                 ctx.highlight.fuzzy.push((word, edits));
             }

@@ -35,14 +35,20 @@
 //! ```
 
 mod ast;
+mod budget;
 mod build;
+mod expand;
+mod limits;
 mod parse;
 
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
+pub(crate) use budget::Budget;
 pub(crate) use build::lang_slot;
 pub use build::{
     Boosts, BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
+pub use expand::{Expansion, POSTINGS_PER_DOC};
+pub use limits::{parse_limited, Limit, QueryLimits};
 pub use parse::parse;
 pub(crate) use parse::parse_day;
