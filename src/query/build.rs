@@ -582,7 +582,8 @@ impl QueryBuilder {
         }
         let exact = self.folded(text);
         if let Some(field) = self.meta_field(scope) {
-            let groups = by_position(&exact);
+            let mut groups = by_position(&exact);
+            groups.truncate(self.limits.max_phrase_words);
             if kind == WordKind::Prefix && groups.len() == 1 {
                 let t = groups[0].first()?;
                 return Some(Box::new(Expansion::prefix(field, t, self.limits.max_expansions)));
@@ -662,7 +663,8 @@ impl QueryBuilder {
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
         for lang in ctx.langs.clone() {
             let tokens = analyze(self.analyzer(lang), text);
-            let groups = by_position(&tokens);
+            let mut groups = by_position(&tokens);
+            groups.truncate(self.limits.max_phrase_words);
             if !precise {
                 let slot = lang_slot(lang);
                 for g in &groups {
@@ -685,7 +687,8 @@ impl QueryBuilder {
         }
         let mut should = vec![stemmed];
         if scope == Scope::All {
-            let exact = by_position(&self.folded(text));
+            let mut exact = by_position(&self.folded(text));
+            exact.truncate(self.limits.max_phrase_words);
             if let Some(q) = positions_query(self.schema.exact, &exact) {
                 should.push(boost(q, self.boosts.exact));
             }

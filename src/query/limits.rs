@@ -6,16 +6,6 @@
 //! 32 groups whatever it is given, but a query can still ask for a lot of work: thousands of
 //! words, a prefix that matches half the dictionary, hundreds of typo-tolerant words.
 //!
-//! | limit | default | past it |
-//! |---|---|---|
-//! | [`max_query_bytes`](QueryLimits::max_query_bytes) | 2,048 bytes | refused |
-//! | [`max_depth`](QueryLimits::max_depth) | 16 nested groups | refused |
-//! | [`max_clauses`](QueryLimits::max_clauses) | 32 | refused |
-//! | [`max_phrase_words`](QueryLimits::max_phrase_words) | 16 | refused |
-//! | [`max_expanding_words`](QueryLimits::max_expanding_words) | 16 | refused (`word*`, `word~`); automatic typo tolerance stops |
-//! | [`max_expansions`](QueryLimits::max_expansions) | 128 terms | the most frequent 128 are kept, fewer if their postings pass 4 per document |
-//! | [`time_budget`](QueryLimits::time_budget) | 150 ms | refused, no partial result |
-//!
 //! A refusal is [`crate::Error::QueryRefused`], whose message says which limit was passed and
 //! by how much. Everything a reader normally types — unbalanced quotes and parentheses,
 //! dangling operators, odd characters, unknown fields, bad dates — is still repaired by the
@@ -36,11 +26,26 @@
 
 use std::time::Duration;
 
-use super::ast::{Node, ParsedQuery, Scope, WordKind};
+use super::ast::{Node, ParsedQuery, WordKind};
 use super::parse::{is_quote, parse};
 use crate::{Error, Result};
 
-/// Bounds on the work one query may ask for; see the [module docs](self) for the table.
+/// Bounds on the work one query may ask for.
+///
+/// | limit | default | past it |
+/// |---|---|---|
+/// | [`max_query_bytes`](QueryLimits::max_query_bytes) | 2,048 bytes | refused |
+/// | [`max_depth`](QueryLimits::max_depth) | 16 nested groups | refused |
+/// | [`max_clauses`](QueryLimits::max_clauses) | 32 | refused |
+/// | [`max_phrase_words`](QueryLimits::max_phrase_words) | 16 | refused; a word of more pieces (a URL) is searched by its first 16 |
+/// | [`max_expanding_words`](QueryLimits::max_expanding_words) | 16 | refused (`word*`, `word~`); automatic typo tolerance stops |
+/// | [`max_expansions`](QueryLimits::max_expansions) | 128 terms | the most frequent 128 are kept, fewer if their postings pass 4 per document |
+/// | [`time_budget`](QueryLimits::time_budget) | 150 ms | refused, no partial result |
+///
+/// A refusal is [`crate::Error::QueryRefused`], whose message names the limit and the
+/// figures. What a reader normally types (unbalanced quotes and parentheses, dangling
+/// operators, odd characters, unknown fields, bad dates) is repaired by [`crate::query::parse`],
+/// never refused: only inputs past a limit are.
 ///
 /// Set them on a request with [`crate::SearchRequest::limits`]. They are not part of the
 /// request's JSON form: a request read from JSON always gets the defaults, so a client cannot
@@ -66,9 +71,10 @@ pub struct QueryLimits {
     /// Most clauses (default 32): every word, phrase, date range and `lang:` filter, and every
     /// group and `OR`, at any depth.
     pub max_clauses: usize,
-    /// Most words in one phrase, or in one hyphenated or dotted word, which is searched as a
-    /// phrase (default 16). Each run of letters or digits counts as a word, so `l'État` counts
-    /// two.
+    /// Most words in one quoted phrase (default 16); past it the query is refused. Each run of
+    /// letters or digits counts as a word, so `l'État` counts two. A single word made of more
+    /// pieces (a pasted URL, `a-b-c-…`) is not refused: it is searched by its first
+    /// `max_phrase_words` pieces.
     pub max_phrase_words: usize,
     /// Most prefix (`numéri*`) and typo-tolerant (`word~`) words in a query (default 16).
     /// Past it the query is refused. Automatic typo tolerance on long rare words (see
@@ -333,10 +339,7 @@ impl Counts {
     fn node(&mut self, node: &Node) {
         self.clauses += 1;
         match node {
-            Node::Word { text, scope, kind } => {
-                if *scope != Scope::Lang {
-                    self.longest = self.longest.max(word_runs(text));
-                }
+            Node::Word { kind, .. } => {
                 if *kind != WordKind::Plain {
                     self.expanding += 1;
                 }
@@ -377,7 +380,8 @@ mod tests {
             (words(11, "(a OR b)"), Some(Limit::Clauses)),
             (format!("\"{}\"", words(16, "mot")), None),
             (format!("\"{}\"", words(17, "mot")), Some(Limit::PhraseWords)),
-            (vec!["a"; 17].join("-"), Some(Limit::PhraseWords)),
+            (vec!["a"; 17].join("-"), None),
+            (format!("\"{}\"", vec!["a"; 17].join("-")), Some(Limit::PhraseWords)),
             (words(16, "mot~"), None),
             (words(17, "numéri*"), Some(Limit::ExpandingWords)),
             (words(17, "gouvernemant~2"), Some(Limit::ExpandingWords)),

@@ -23,6 +23,9 @@
 //!   [`AUTO_FUZZY_MIN_LEN`] characters or more that are rare in the index (fewer than
 //!   [`AUTO_FUZZY_MAX_DOC_FREQ`] articles) get 1 edit automatically, at a low constant score.
 //!   Accents never count as edits, since both sides are folded.
+//! - **Limits**: [`QueryLimits`] bounds what one query may cost (length, nesting, clauses,
+//!   phrase words, prefix and typo-tolerant words, term expansions, time); a search refuses a
+//!   query past a limit with [`crate::Error::QueryRefused`] before it reaches tantivy.
 //!
 //! ```
 //! use depeche::index::NewsSchema;
