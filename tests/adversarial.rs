@@ -24,7 +24,7 @@ const DOCS: usize = 3_000;
 /// on 100,000 articles the bar is 200 ms.
 const DEBUG_BOUND: Duration = Duration::from_secs(3);
 
-/// The default limits, but a time budget for a debug build, 2 s (the default one, 150 ms, is
+/// The default limits, but a time budget for a debug build, 2 s (the default one, 100 ms, is
 /// for release builds: see `time_budget_stops_and_refuses_the_search` for the budget itself).
 fn debug_limits() -> QueryLimits {
     QueryLimits { time_budget: Duration::from_secs(2), ..Default::default() }
