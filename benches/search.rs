@@ -19,7 +19,13 @@
 //! Set `DEPECHE_BENCH_DOCS` to change the size of the generated index, and
 //! `DEPECHE_BENCH_PROFILE=1` to skip the indexing benches and print, instead, the analyzers' own
 //! throughput (warm, repeated passes) and a breakdown of each query's latency.
+//!
+//! `DEPECHE_BENCH_ADVERSARIAL=1` runs only the adversarial queries of
+//! `tests/data/adversarial.rs` on the generated index (default query limits, full search API
+//! with snippets): each one's outcome and its slowest and median time over repeated runs.
 
+#[path = "../tests/data/adversarial.rs"]
+mod adversarial;
 mod common;
 
 use std::hint::black_box;
@@ -163,62 +169,12 @@ fn indexing_summary() {
     }
 }
 
-/// xorshift64*: a fixed-seed generator, so that every run builds the same index.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-/// `n` articles made of the bundled ones: a random title, 2 to 6 random paragraphs, a random
-/// date between 2012 and 2018.
-fn generated(n: usize) -> Vec<Article> {
-    let base = articles();
-    let paragraphs: Vec<&str> = base
-        .iter()
-        .flat_map(|a| a.body.split('\n'))
-        .map(str::trim)
-        .filter(|p| p.len() > 40)
-        .collect();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    (0..n)
-        .map(|i| {
-            let title = &base[rng.below(base.len())].title;
-            let k = 2 + rng.below(5);
-            let body: Vec<&str> = (0..k).map(|_| paragraphs[rng.below(paragraphs.len())]).collect();
-            let day = rng.below(7 * 365) as i64;
-            let date = time::Date::from_calendar_date(2012, time::Month::January, 1)
-                .expect("date")
-                .checked_add(time::Duration::days(day))
-                .expect("date");
-            Article {
-                id: format!("gen-{i}"),
-                title: title.clone(),
-                body: body.join("\n\n"),
-                date: Some(date.to_string()),
-                lang: Some(depeche::Lang::French),
-                source: Some("generated".into()),
-                ..Default::default()
-            }
-        })
-        .collect()
-}
-
 const QUERIES: [(&str, &str); 7] = [
     ("term", "gouvernement"),
     ("two terms", "transformation numérique"),
     ("phrase", "\"premier ministre\""),
     ("phrase + stop word", "\"ministère de la culture\""),
-    // depeche checks the capitals in the stored text of every candidate; stock cannot tell
+    // depeche asks for the capital mark at each capitalized position; stock cannot tell
     ("case-checked phrase", "\"Le Monde\""),
     ("prefix", "numéri*"),
     ("filtered", "élections"),
@@ -304,7 +260,7 @@ fn latency() {
     let n: usize =
         std::env::var("DEPECHE_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let runs = 300;
-    let docs = generated(n);
+    let docs = common::generated(&articles(), n);
     let t = Instant::now();
     let depeche = index_depeche(&docs, 2);
     let dt = t.elapsed();
@@ -371,6 +327,66 @@ fn latency() {
     }
 }
 
+/// Each adversarial query on the generated index: outcome, slowest and median of `runs`.
+fn adversarial_latency() {
+    let n: usize =
+        std::env::var("DEPECHE_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let runs = 7;
+    let t = Instant::now();
+    let index = index_depeche(&common::generated(&articles(), n), 2);
+    println!(
+        "\nadversarial queries on {n} generated articles (indexed in {:.1} s), {runs} runs each",
+        t.elapsed().as_secs_f64()
+    );
+    println!("| query | bytes | outcome | max | median |");
+    println!("|---|---|---|---|---|");
+    let mut worst = (Duration::ZERO, "");
+    let mut mismatches = 0;
+    for case in adversarial::cases() {
+        let req = SearchRequest::new(case.query.clone());
+        let mut times = Vec::new();
+        let mut outcome = String::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let r = index.search(&req);
+            times.push(t.elapsed());
+            let (got, label) = match &r {
+                Ok(r) => {
+                    (Some(adversarial::Expect::Answered), format!("answered, {} hits", r.total))
+                }
+                Err(depeche::Error::QueryRefused { limit, .. }) => {
+                    (Some(adversarial::Expect::Refused(*limit)), format!("refused: {limit}"))
+                }
+                Err(e) => (None, format!("ERROR {e}")),
+            };
+            outcome = label;
+            if !got.is_some_and(|g| case.expect.admits(g)) {
+                outcome.push_str(&format!(" (expected {:?})", case.expect));
+            }
+        }
+        if outcome.contains("expected") {
+            mismatches += 1;
+        }
+        times.sort();
+        let max = times[times.len() - 1];
+        if max > worst.0 {
+            worst = (max, case.name);
+        }
+        println!(
+            "| {} | {} | {outcome} | {:.2} ms | {:.2} ms |",
+            case.name,
+            case.query.len(),
+            max.as_secs_f64() * 1e3,
+            times[times.len() / 2].as_secs_f64() * 1e3
+        );
+    }
+    println!(
+        "slowest: {} at {:.2} ms; {mismatches} outcome(s) not as expected",
+        worst.1,
+        worst.0.as_secs_f64() * 1e3
+    );
+}
+
 criterion_group!(benches, bench_indexing);
 
 /// One indexing of the bundled corpus per engine before anything else ran in the process:
@@ -395,6 +411,10 @@ fn first_pass() {
 }
 
 fn main() {
+    if std::env::var("DEPECHE_BENCH_ADVERSARIAL").is_ok() {
+        adversarial_latency();
+        return;
+    }
     if std::env::var("DEPECHE_BENCH_PROFILE").is_err() {
         first_pass();
         benches();

@@ -18,14 +18,16 @@
 //!   only import
 //! - `--json`: one JSON object per hit
 //! - `--batch FILE`: one query per line; one JSON line per query:
-//!   `{"query": …, "total": …, "hits": [{"id": …, "score": …}, …]}`
+//!   `{"query": …, "total": …, "hits": [{"id": …, "score": …}, …]}`, or
+//!   `{"query": …, "error": "query refused (…): …"}` for a query past one of the
+//!   [query limits](depeche::query::QueryLimits), and the batch goes on
 //! - `--limit N` (default 10), `--lang fr|en`, `--since DATE`, `--until DATE`
 //!   (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), `--sort relevance|newest|oldest`
 //! - `--explain`: under each hit, why it scores what it does (the terms matched in each field,
 //!   their BM25F parts, the boosts); with `--json`, an `explanation` object in each hit
 //!
-//! Errors (missing file, bad flag, bad date) print a message and exit with status 2 (usage)
-//! or 1 (anything else).
+//! Errors (missing file, bad flag, bad date, a single query refused by the query limits) print
+//! a message and exit with status 2 (usage) or 1 (anything else).
 
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -370,7 +372,15 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
             }
             let mut req = request(&o, query);
             req.snippets = false;
-            let r = index.search(&req).map_err(|e| failure(e.to_string()))?;
+            let r = match index.search(&req) {
+                Ok(r) => r,
+                Err(e @ depeche::Error::QueryRefused { .. }) => {
+                    let line = serde_json::json!({"query": query, "error": e.to_string()});
+                    writeln!(out, "{line}").map_err(io)?;
+                    continue;
+                }
+                Err(e) => return Err(failure(e.to_string())),
+            };
             let hits: Vec<serde_json::Value> =
                 r.hits.iter().map(|h| serde_json::json!({"id": h.id, "score": h.score})).collect();
             let line = serde_json::json!({"query": query, "total": r.total, "hits": hits});

@@ -1,8 +1,9 @@
 //! The crate error type and its `Result` alias.
 //!
 //! Every fallible function of depeche returns [`crate::Result`]. What a reader types in a
-//! search box is never an error (see [`crate::query`]); errors come from bad articles, bad
-//! request parameters, the file system and tantivy.
+//! search box is never an error (see [`crate::query`]) unless it is past one of the
+//! [`crate::query::QueryLimits`]; errors come from bad articles, bad request parameters,
+//! queries past a limit, the file system and tantivy.
 
 use std::path::PathBuf;
 
@@ -53,6 +54,24 @@ pub enum Error {
     /// A request parameter that cannot be honoured (for example an unknown language code).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// A query past one of its [`crate::query::QueryLimits`]: refused before it reached the
+    /// index, or stopped at its time budget. The message says which limit and by how much;
+    /// it can be shown to the reader ("query too long…").
+    ///
+    /// ```
+    /// use depeche::{query::Limit, Error, NewsIndex, SearchRequest};
+    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// let err = index.search(&SearchRequest::new("(".repeat(100_000))).unwrap_err();
+    /// assert!(matches!(err, Error::QueryRefused { limit: Limit::Length, .. }));
+    /// assert!(err.to_string().starts_with("query refused (max_query_bytes): the query is 100000 bytes long"));
+    /// ```
+    #[error("query refused ({limit}): {reason}")]
+    QueryRefused {
+        /// The limit that was passed.
+        limit: crate::query::Limit,
+        /// What was found, and what is allowed.
+        reason: String,
+    },
     /// The directory holds an index that depeche did not create, or an older schema.
     #[error("{path}: not a depeche index ({reason})")]
     IncompatibleIndex {

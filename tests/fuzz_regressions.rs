@@ -7,9 +7,9 @@ use std::sync::LazyLock;
 
 use depeche::analysis::{detect, exact_analyzer, fold, MAX_TERM_BYTES};
 use depeche::index::{Article, NewsIndex};
-use depeche::query::{parse, QueryBuilder};
+use depeche::query::{parse, parse_limited, QueryBuilder, QueryLimits};
 use depeche::search::SearchRequest;
-use depeche::{analyzer, detect_language, Lang};
+use depeche::{analyzer, detect_language, Error, Lang};
 
 /// The `analyzer` target's checks on `data`.
 fn check_analysis(data: &[u8]) {
@@ -64,12 +64,24 @@ fn check_query(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let text: &str = &text;
     let index = &*INDEX;
+    let limits = QueryLimits::default();
     let parsed = parse(text);
-    let mut builder = QueryBuilder::new(index.schema());
+    let checked = limits.check_text(text).and_then(|()| limits.check_parsed(&parsed));
+    let req = SearchRequest::new(text).facets(true);
+    match checked {
+        Ok(()) => {}
+        Err(Error::QueryRefused { limit, .. }) => match index.search(&req) {
+            Err(Error::QueryRefused { limit: l, .. }) if l == limit => return,
+            other => panic!("{limit:?} refused by the checks, search gave {other:?}"),
+        },
+        Err(e) => panic!("the checks can only refuse: {e}"),
+    }
+    assert_eq!(parse_limited(text, &limits).ok().as_ref(), Some(&parsed));
+    let mut builder = QueryBuilder::new(index.schema()).with_searcher(index.searcher());
     let _ = builder.build(&parsed, None, detect_language(text));
     let _ = builder.build(&parsed, Some(Lang::French), Some(Lang::French));
     let _ = builder.build(&parsed, Some(Lang::English), None);
-    let response = index.search(&SearchRequest::new(text).facets(true)).unwrap();
+    let response = index.search(&req).unwrap();
     assert!(response.total <= 2);
 }
 

@@ -504,6 +504,26 @@ fn example_flags() {
     assert_eq!(lines[1]["hits"].as_array().unwrap().len(), 2);
     assert_eq!(lines[2]["total"], 0);
 
+    // A refused query gets an error line and the batch goes on.
+    let deep = "(".repeat(100_000);
+    std::fs::write(
+        &batch,
+        format!("securite\n{deep}\nmot~ mot~ {}\ninondations\n", "x ".repeat(70)),
+    )
+    .unwrap();
+    let out = run(&["--index", idx, "--batch", batch.to_str().unwrap()]).unwrap();
+    let lines: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert_eq!(lines[0]["total"], 1);
+    assert_eq!(lines[1]["query"], deep.as_str());
+    let error = lines[1]["error"].as_str().unwrap();
+    assert!(error.starts_with("query refused (max_query_bytes)"), "{error}");
+    assert!(lines[1].get("total").is_none());
+    assert!(lines[2]["error"].as_str().unwrap().contains("max_clauses"), "{}", lines[2]);
+    assert_eq!(lines[3]["query"], "inondations");
+    assert_eq!(lines[3]["hits"].as_array().unwrap().len(), 2);
+
     let out = run(&[
         "--index",
         idx,
@@ -559,6 +579,10 @@ fn example_errors() {
     std::fs::write(junk.join("meta.json"), "garbage").unwrap();
     let e = run(&["--index", junk.to_str().unwrap(), "x"]).unwrap_err();
     assert_eq!(e.status, 1);
+    // A single refused query: the error, status 1.
+    let e = run(&["--index", idx.to_str().unwrap(), &"(".repeat(20)]).unwrap_err();
+    assert_eq!(e.status, 1);
+    assert!(e.message.starts_with("query refused (max_depth)"), "{}", e.message);
 }
 
 #[test]

@@ -1,16 +1,19 @@
-//! Arbitrary bytes → lossy UTF-8 → the search-box parser, the query builder (both languages,
-//! each language alone) and, for one input in four (chosen by the first byte, so the fuzzer
-//! can steer it), a search on a small RAM index with snippets (and, steered by the same byte,
-//! score explanations and the all-words tier). No panic, no hang (run with
-//! `-timeout=2`), no error from the search: what the reader types is never an error.
+//! Arbitrary bytes → lossy UTF-8 → the search-box parser and the query limits (default
+//! `QueryLimits`); a query past a limit must be refused by the search too, with the same
+//! limit. A query within the limits goes through the query builder (both languages, each
+//! language alone) and, for one input in four (chosen by the first byte, so the fuzzer can
+//! steer it), a search on a small RAM index with snippets (and, steered by the same byte,
+//! score explanations and the all-words tier for every query). No panic, no hang (run with
+//! `-timeout=2`), no error from the search but a refusal: what the reader types within the
+//! limits is never an error.
 #![no_main]
 
 use std::sync::{LazyLock, Mutex};
 
 use depeche::index::{Article, NewsIndex};
-use depeche::query::{parse, QueryBuilder};
+use depeche::query::{parse, parse_limited, Limit, QueryBuilder, QueryLimits};
 use depeche::search::{SearchRequest, Sort};
-use depeche::{detect_language, Lang};
+use depeche::{detect_language, Error, Lang};
 use libfuzzer_sys::fuzz_target;
 
 static INDEX: LazyLock<NewsIndex> = LazyLock::new(|| {
@@ -52,43 +55,65 @@ static INDEX: LazyLock<NewsIndex> = LazyLock::new(|| {
     index
 });
 
-static BUILDER: LazyLock<Mutex<QueryBuilder>> =
-    LazyLock::new(|| Mutex::new(QueryBuilder::new(INDEX.schema())));
+static BUILDER: LazyLock<Mutex<QueryBuilder>> = LazyLock::new(|| {
+    let mut builder = QueryBuilder::new(INDEX.schema()).with_searcher(INDEX.searcher());
+    builder.limits = QueryLimits::default();
+    Mutex::new(builder)
+});
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let text: &str = &text;
     let index = &*INDEX;
+    let limits = QueryLimits::default();
 
+    // The parser takes anything, within the limits or not.
     let parsed = parse(text);
     for w in &parsed.warnings {
         let _ = w.to_string();
     }
+    let checked = limits.check_text(text).and_then(|()| limits.check_parsed(&parsed));
+    let Some(&first) = data.first() else { return };
+    let sort = if first & 1 == 1 { Sort::Newest } else { Sort::Relevance };
+    let req = SearchRequest::new(text).sort(sort).facets(data.len() % 3 == 0);
+    match checked {
+        Ok(()) => {}
+        Err(Error::QueryRefused { limit, .. }) => {
+            // Refused by the checks, refused by the search, before any work.
+            match index.search(&req) {
+                Err(Error::QueryRefused { limit: l, .. }) if l == limit => return,
+                other => panic!("{limit:?} refused by the checks, search gave {other:?}"),
+            }
+        }
+        Err(e) => panic!("the checks can only refuse: {e}"),
+    }
+    assert_eq!(parse_limited(text, &limits).ok().as_ref(), Some(&parsed));
+
     let mut builder = BUILDER.lock().unwrap_or_else(|e| e.into_inner());
     let stop_lang = detect_language(text);
     let _ = builder.build(&parsed, None, stop_lang);
     let _ = builder.build(&parsed, Some(Lang::French), Some(Lang::French));
     let _ = builder.build(&parsed, Some(Lang::English), None);
-
     drop(builder);
 
-    // The full path: parse, build, search, snippets. Never an error for the query text.
-    let Some(&first) = data.first() else { return };
+    // The full path: parse, build, search, snippets. Within the limits, never an error for the
+    // query text (the time budget aside, which a loaded machine may pass).
     if first & 0b1100 != 0 {
         return;
     }
-    let sort = if first & 1 == 1 { Sort::Newest } else { Sort::Relevance };
-    let mut req = SearchRequest::new(text)
-        .sort(sort)
-        .facets(data.len() % 3 == 0)
-        .explain(first & 0b1_0000 != 0);
+    let mut req = req.explain(first & 0b1_0000 != 0);
     req.ranking.all_words_first = first & 0b10_0000 != 0;
-    let response = index.search(&req).unwrap_or_else(|e| panic!("search error: {e}"));
-    assert!(response.hits.len() <= 10);
-    for hit in &response.hits {
-        if let Some(e) = &hit.explanation {
-            assert!(!e.to_string().contains("no explanation"), "{e}");
+    match index.search(&req) {
+        Ok(response) => {
+            assert!(response.hits.len() <= 10);
+            assert!(response.total <= 4);
+            for hit in &response.hits {
+                if let Some(e) = &hit.explanation {
+                    assert!(!e.to_string().contains("no explanation"), "{e}");
+                }
+            }
         }
+        Err(Error::QueryRefused { limit: Limit::TimeBudget, .. }) => {}
+        Err(e) => panic!("search error: {e}"),
     }
-    assert!(response.total <= 4);
 });

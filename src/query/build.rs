@@ -5,8 +5,7 @@ use std::ops::Bound;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring,
-    Explanation, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query, RangeQuery, Scorer,
-    TermQuery, Weight,
+    Explanation, Occur as TOccur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -15,7 +14,10 @@ use time::Date;
 
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
 use super::bm25f::Bm25fQuery;
+use super::budget::Budget;
+use super::expand::Expansion;
 use super::label::Labelled;
+use super::limits::{expanding_words, QueryLimits};
 use super::ranking::{Boosts, FieldScoring, Ranking};
 use crate::analysis::{is_question_word, is_stop_word, Lang, CAPITAL_MARK};
 use crate::index::{facet, Analyzers, NewsSchema};
@@ -97,6 +99,12 @@ pub struct QueryBuilder {
     searcher: Option<Searcher>,
     /// The ranking knobs used.
     pub ranking: Ranking,
+    /// The bounds on term expansions ([`QueryLimits::max_expansions`]) and on automatic typo
+    /// tolerance ([`QueryLimits::max_expanding_words`]). The builder refuses nothing: check
+    /// a query with [`QueryLimits::check_parsed`] before building it.
+    pub limits: QueryLimits,
+    /// Wraps each clause of each group, so that a search stops at its time budget.
+    budget: Option<Budget>,
 }
 
 /// Per-build state.
@@ -104,6 +112,8 @@ struct Ctx {
     langs: Vec<Lang>,
     stop_lang: Option<Lang>,
     highlight: Highlight,
+    /// Words that may still get automatic typo tolerance.
+    auto_fuzzy_left: usize,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -341,6 +351,8 @@ impl QueryBuilder {
             analyzers,
             searcher: None,
             ranking: Ranking::default(),
+            limits: QueryLimits::default(),
+            budget: None,
         }
     }
 
@@ -350,6 +362,21 @@ impl QueryBuilder {
     pub fn with_searcher(mut self, searcher: Searcher) -> QueryBuilder {
         self.searcher = Some(searcher);
         self
+    }
+
+    /// Stops the clauses of the queries built at `budget`'s deadline.
+    #[must_use]
+    pub(crate) fn with_budget(mut self, budget: Budget) -> QueryBuilder {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// `q`, stopped at the deadline of the budget, if any.
+    fn budgeted(&self, q: Box<dyn Query>) -> Box<dyn Query> {
+        match &self.budget {
+            Some(b) => b.wrap(q),
+            None => q,
+        }
     }
 
     /// Whether the folded `word` looks like a typo: absent or rare in the index.
@@ -396,6 +423,10 @@ impl QueryBuilder {
             langs: lang.map_or_else(|| Lang::ALL.to_vec(), |l| vec![l]),
             stop_lang,
             highlight: Highlight::default(),
+            auto_fuzzy_left: self
+                .limits
+                .max_expanding_words
+                .saturating_sub(expanding_words(parsed)),
         };
         let (any, all) = self.top_group(&parsed.clauses, &mut ctx);
         BuiltQuery { any, all, highlight: ctx.highlight }
@@ -463,6 +494,7 @@ impl QueryBuilder {
                 langs: ctx.langs.clone(),
                 stop_lang: ctx.stop_lang,
                 highlight: Highlight::default(),
+                auto_fuzzy_left: ctx.auto_fuzzy_left,
             };
             self.group(&kept, true, &mut silent, proximity)
         } else {
@@ -488,6 +520,7 @@ impl QueryBuilder {
                 continue;
             };
             let q = if precise { Box::new(Excluded(q)) } else { q };
+            let q = self.budgeted(q);
             let occur = match c.occur {
                 Occur::MustNot => TOccur::MustNot,
                 Occur::Must => TOccur::Must,
@@ -506,7 +539,7 @@ impl QueryBuilder {
             // Only filters and exclusions: everything else matches.
             subs.push((TOccur::Must, Box::new(AllQuery)));
         } else if let Some(q) = extra_should {
-            subs.push((TOccur::Should, q));
+            subs.push((TOccur::Should, self.budgeted(q)));
         }
         if subs.len() == 1 && subs[0].0 != TOccur::MustNot {
             return subs.pop().map(|(_, q)| q);
@@ -550,7 +583,9 @@ impl QueryBuilder {
                 self.group(&kept, all, ctx, None)
             }
             Node::Or(alts) => {
-                any_of(alts.iter().filter_map(|n| self.node(n, all, precise, ctx)).collect())
+                let qs: Vec<Box<dyn Query>> =
+                    alts.iter().filter_map(|n| self.node(n, all, precise, ctx)).collect();
+                any_of(qs.into_iter().map(|q| self.budgeted(q)).collect())
             }
         }
     }
@@ -594,14 +629,11 @@ impl QueryBuilder {
         }
         let exact = self.folded(text);
         if let Some(field) = self.meta_field(scope) {
-            let groups = by_position(&exact);
+            let mut groups = by_position(&exact);
+            groups.truncate(self.limits.max_phrase_words);
             if kind == WordKind::Prefix && groups.len() == 1 {
                 let t = groups[0].first()?;
-                return Some(guarded(FuzzyTermQuery::new_prefix(
-                    Term::from_field_text(field, t),
-                    0,
-                    true,
-                )));
+                return Some(guarded(Expansion::prefix(field, t, self.limits.max_expansions)));
             }
             return phrase_query(field, &groups, 0);
         }
@@ -617,11 +649,19 @@ impl QueryBuilder {
                 self.plain_word(text, scope, precise, single.map(|w| (w, edits)), ctx)
             }
             WordKind::Plain => {
-                let auto = single
-                    .filter(|w| {
-                        !precise && w.chars().count() >= AUTO_FUZZY_MIN_LEN && self.is_rare(w)
-                    })
-                    .map(|w| (w, 1));
+                let auto = match single {
+                    Some(w)
+                        if !precise
+                            && scope == Scope::All
+                            && ctx.auto_fuzzy_left > 0
+                            && w.chars().count() >= AUTO_FUZZY_MIN_LEN
+                            && self.is_rare(&w) =>
+                    {
+                        ctx.auto_fuzzy_left -= 1;
+                        Some((w, 1))
+                    }
+                    _ => None,
+                };
                 self.plain_word(text, scope, precise, auto, ctx)
             }
         }
@@ -643,11 +683,8 @@ impl QueryBuilder {
             for lang in ctx.langs.clone() {
                 let stemmed = analyze(self.analyzer(lang), prefix);
                 if let Some((_, p)) = stemmed.first() {
-                    let q = FuzzyTermQuery::new_prefix(
-                        Term::from_field_text(self.schema.title(lang), p),
-                        0,
-                        true,
-                    );
+                    let q =
+                        Expansion::prefix(self.schema.title(lang), p, self.limits.max_expansions);
                     qs.push(guarded(q));
                 }
             }
@@ -656,9 +693,8 @@ impl QueryBuilder {
                 self.boosts().prefix,
             );
         }
-        let q =
-            FuzzyTermQuery::new_prefix(Term::from_field_text(self.schema.exact, prefix), 0, true);
-        Box::new(Labelled::new("prefix match", boost(Box::new(q), self.boosts().prefix)))
+        let q = Expansion::prefix(self.schema.exact, prefix, self.limits.max_expansions);
+        Box::new(Labelled::new("prefix match", boost(guarded(q), self.boosts().prefix)))
     }
 
     /// A word on the stemmed fields of each language (best field + tie × the others), plus
@@ -674,7 +710,8 @@ impl QueryBuilder {
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
         for lang in ctx.langs.clone() {
             let tokens = analyze(self.analyzer(lang), text);
-            let groups = by_position(&tokens);
+            let mut groups = by_position(&tokens);
+            groups.truncate(self.limits.max_phrase_words);
             if !precise {
                 let slot = lang_slot(lang);
                 for g in &groups {
@@ -706,7 +743,8 @@ impl QueryBuilder {
         }
         let mut should = vec![stemmed];
         if scope == Scope::All {
-            let exact = by_position(&self.folded(text));
+            let mut exact = by_position(&self.folded(text));
+            exact.truncate(self.limits.max_phrase_words);
             if self.boosts().exact > 0.0 {
                 if let Some(q) = positions_query(self.schema.exact, &exact) {
                     let q = boost(q, self.boosts().exact);
@@ -714,12 +752,9 @@ impl QueryBuilder {
                 }
             }
             if let Some((word, edits)) = fuzzy {
-                let q = FuzzyTermQuery::new(
-                    Term::from_field_text(self.schema.exact, &word),
-                    edits,
-                    true,
-                );
-                let q = boost(Box::new(q), self.boosts().fuzzy);
+                let q =
+                    Expansion::fuzzy(self.schema.exact, &word, edits, self.limits.max_expansions);
+                let q = boost(guarded(q), self.boosts().fuzzy);
                 should.push(Box::new(Labelled::new("typo-tolerant match", q)));
                 ctx.highlight.fuzzy.push((word, edits));
             }

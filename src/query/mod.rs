@@ -37,6 +37,9 @@
 //!   [`AUTO_FUZZY_MIN_LEN`] characters or more that are rare in the index (fewer than
 //!   [`AUTO_FUZZY_MAX_DOC_FREQ`] articles) get 1 edit automatically, at a low constant score.
 //!   Accents never count as edits, since both sides are folded.
+//! - **Limits**: [`QueryLimits`] bounds what one query may cost (length, nesting, clauses,
+//!   phrase words, prefix and typo-tolerant words, term expansions, time); a search refuses a
+//!   query past a limit with [`crate::Error::QueryRefused`] before it reaches tantivy.
 //!
 //! ```
 //! use depeche::index::NewsSchema;
@@ -50,19 +53,25 @@
 
 mod ast;
 mod bm25f;
+mod budget;
 mod build;
+mod expand;
 mod label;
+mod limits;
 mod parse;
 mod ranking;
 
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
 pub use bm25f::{Bm25fQuery, Bm25fScorer, Bm25fWeight};
+pub(crate) use budget::Budget;
 pub(crate) use build::lang_slot;
 pub use build::{
     BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
+pub use expand::{Expansion, POSTINGS_PER_DOC};
 pub use label::Labelled;
+pub use limits::{parse_limited, Limit, QueryLimits};
 pub use parse::parse;
 pub(crate) use parse::parse_day;
 pub use ranking::{Boosts, FieldScoring, Ranking};

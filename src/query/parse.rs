@@ -26,7 +26,7 @@ const MAX_DEPTH: usize = 32;
 /// Longest slop honoured on a phrase.
 const MAX_SLOP: u32 = 50;
 
-fn is_quote(c: char) -> bool {
+pub(crate) fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '«' | '»' | '„')
 }
 

@@ -65,7 +65,9 @@ pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 
 use crate::analysis::{detect_language, Lang};
 use crate::index::{facet, parse_date, NewsIndex, NewsSchema, DATE_FIELD, FACET_FIELD};
-use crate::query::{parse, parse_day, BuiltQuery, QueryBuilder, Ranking};
+use crate::query::{
+    parse_day, parse_limited, Budget, BuiltQuery, QueryBuilder, QueryLimits, Ranking,
+};
 use crate::{Error, Result};
 
 /// Weight of the recency factor: a brand-new article scores up to `1 + RECENCY_WEIGHT` times
@@ -154,6 +156,10 @@ pub struct SearchRequest {
     pub ranking: Ranking,
     /// Explain each hit's score ([`Hit::explanation`]). Costs about one search per hit.
     pub explain: bool,
+    /// What the query may cost; past a limit the search is refused with
+    /// [`Error::QueryRefused`]. Not read from JSON: a deserialized request gets the defaults.
+    #[serde(skip)]
+    pub limits: QueryLimits,
 }
 
 impl Default for SearchRequest {
@@ -174,6 +180,7 @@ impl Default for SearchRequest {
             recency_half_life_days: None,
             ranking: Ranking::default(),
             explain: false,
+            limits: QueryLimits::default(),
         }
     }
 }
@@ -277,6 +284,13 @@ impl SearchRequest {
     #[must_use]
     pub fn recency_half_life_days(mut self, days: f32) -> Self {
         self.recency_half_life_days = Some(days);
+        self
+    }
+
+    /// Sets [`SearchRequest::limits`].
+    #[must_use]
+    pub fn limits(mut self, limits: QueryLimits) -> Self {
+        self.limits = limits;
         self
     }
 }
@@ -456,9 +470,11 @@ impl NewsIndex {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidDate`] for a bad `since`/`until`; tantivy errors; [`Error::Internal`]
-    /// when tantivy panicked on a damaged index (the panic is contained). What the reader
-    /// typed in `query` is never an error.
+    /// [`Error::InvalidDate`] for a bad `since`/`until`; [`Error::QueryRefused`] for a query
+    /// past one of the request's [`QueryLimits`] (too long, too deep, too many clauses or
+    /// expanding words, or over its time budget); tantivy errors; [`Error::Internal`] when
+    /// tantivy panicked on a damaged index (the panic is contained). Anything else the reader
+    /// typed in `query` is never an error: the parser repairs it.
     ///
     /// ```
     /// use depeche::{index::NewsIndex, search::SearchRequest};
@@ -474,17 +490,26 @@ impl NewsIndex {
 
     fn search_unguarded(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
+        let budget = started.checked_add(req.limits.time_budget).map(Budget::new);
         let schema = self.schema();
         let filter = filters(schema, req)?;
-        let parsed = parse(&req.query);
+        let parsed = parse_limited(&req.query, &req.limits)?;
         let stop_lang = req.lang.or_else(|| detect_language(&req.query));
         let searcher = self.searcher();
         let mut builder = QueryBuilder::with_analyzers(schema, self.take_analyzers())
             .with_searcher(searcher.clone());
         builder.ranking = req.ranking.sanitized();
+        builder.limits = req.limits;
+        if let Some(b) = &budget {
+            builder = builder.with_budget(b.clone());
+        }
         let BuiltQuery { any, all, highlight } = builder.build(&parsed, req.lang, stop_lang);
         let mut analyzers = builder.into_analyzers();
-        let any_f = and(any, &filter);
+        let any_f = match &budget {
+            Some(b) => b.wrap(and(any, &filter)),
+            None => and(any, &filter),
+        };
+        let tripped = || budget.as_ref().is_some_and(Budget::tripped);
 
         let limit = req.limit.min(MAX_LIMIT);
         let offset = req.offset.min(MAX_OFFSET);
@@ -518,6 +543,10 @@ impl NewsIndex {
             // Counted together with the top hits below.
             (None, None)
         };
+        if tripped() {
+            self.give_back_analyzers(analyzers);
+            return Err(req.limits.over_budget());
+        }
 
         let mut hits = Vec::new();
         let mut total = total.unwrap_or(0);
@@ -533,6 +562,10 @@ impl NewsIndex {
             let (count, mut c) = self.top(&searcher, &any_f, tier, k, req)?;
             total = count;
             candidates.append(&mut c);
+            if tripped() {
+                self.give_back_analyzers(analyzers);
+                return Err(req.limits.over_budget());
+            }
             let page: Vec<Candidate> = candidates.into_iter().skip(offset).take(limit).collect();
             let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
             for c in page {
