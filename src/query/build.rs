@@ -461,19 +461,29 @@ impl QueryBuilder {
                 )
         };
         let mut stop = vec![false; clauses.len()];
+        // Words that analyze to nothing (`?`, `…`) match nothing: they do not count as words of
+        // the query (its all-words tier, for one).
+        let mut empty = vec![false; clauses.len()];
         let mut words = 0;
         for (i, c) in clauses.iter().enumerate() {
             if let (true, Node::Word { text, .. }) = (is_bag_word(c), &c.node) {
+                if self.folded(text).is_empty() {
+                    empty[i] = true;
+                    continue;
+                }
                 words += 1;
                 stop[i] = self.is_stop(text, ctx);
             }
         }
         let n_stop = stop.iter().filter(|s| **s).count();
         let other_positive = clauses.iter().any(|c| c.occur != Occur::MustNot && !is_bag_word(c));
-        if n_stop == words && !other_positive {
-            return clauses.iter().collect();
-        }
-        clauses.iter().zip(stop).filter(|(_, s)| !s).map(|(c, _)| c).collect()
+        let keep_stop = n_stop == words && !other_positive;
+        clauses
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !empty[i] && (keep_stop || !stop[i]))
+            .map(|(_, c)| c)
+            .collect()
     }
 
     fn top_group(
