@@ -935,7 +935,7 @@ mod tests {
     }
 
     #[test]
-    fn tiers_only_for_queries_of_up_to_three_words_by_default() {
+    fn tiers_only_for_two_word_queries_by_default() {
         let tiered = |q: &str, ranking: Ranking| {
             let mut builder = QueryBuilder::new(&NewsSchema::new());
             builder.ranking = ranking;
@@ -943,8 +943,8 @@ mod tests {
         };
         let d = Ranking::default;
         assert!(tiered("ministère culture", d()));
-        assert!(tiered("le ministère de la culture et du sport", d()), "stop words aside: 3");
-        assert!(!tiered("ministère culture sport budget", d()), "4 words: score alone");
+        assert!(tiered("le ministère de la culture ?", d()), "stop words and ? aside: 2");
+        assert!(!tiered("ministère culture sport", d()), "3 words: score alone");
         assert!(!tiered("ministère culture", Ranking { all_words_first_up_to: 0, ..d() }));
         let always = Ranking { all_words_first: true, ..d() };
         assert!(tiered("ministère culture sport budget", always));

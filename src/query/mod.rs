@@ -12,7 +12,7 @@
 //!   with an extra weight when the exact (unstemmed, folded) form occurs. [`Ranking`] holds
 //!   the knobs, [`FieldScoring::BestField`] the older per-field sum.
 //! - **All words first** for short queries. In a query of up to
-//!   [`Ranking::all_words_first_up_to`] (3) positive clauses, stop words aside, a document
+//!   [`Ranking::all_words_first_up_to`] (2) positive clauses, stop words aside, a document
 //!   matching all of them ranks above every document matching only some: the search runs the
 //!   disjunction ([`BuiltQuery::any`]) and, in the same pass, probes each matching document
 //!   against the conjunction ([`BuiltQuery::all`]). Longer queries (questions, mostly) are

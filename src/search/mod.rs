@@ -30,7 +30,7 @@
 //!    [`SearchRequest::ranking`] ([`crate::query::Ranking`]).
 //! 2. Multiplied, when [`SearchRequest::recency_half_life_days`] is set, by
 //!    `1 + RECENCY_WEIGHT × 0.5^(age_days / half_life)`.
-//! 3. In queries of up to [`crate::query::Ranking::all_words_first_up_to`] (3) positive
+//! 3. In queries of up to [`crate::query::Ranking::all_words_first_up_to`] (2) positive
 //!    clauses, stop words aside, documents matching all of them rank before those matching
 //!    only some (`transformation numerique`: both words first); longer queries, questions
 //!    mostly, are ranked by score alone ([`crate::query::Ranking::all_words_first`] forces the
