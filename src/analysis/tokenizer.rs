@@ -67,6 +67,13 @@ struct Part {
     capital: bool,
 }
 
+impl Part {
+    /// A part that starts with `piece`, its folded text at `at` in the folded buffer.
+    fn starting(piece: Piece, at: usize) -> Part {
+        Part { from: piece.start, to: piece.end, text: at..at, too_long: false, capital: false }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Pending {
     text: (usize, usize),
@@ -299,23 +306,11 @@ impl NewsTokenStream<'_> {
             let at = self.b.folded.len();
             match piece.joiner {
                 Joiner::Start => {
-                    part = Part {
-                        from: piece.start,
-                        to: piece.end,
-                        text: at..at,
-                        too_long: false,
-                        capital: false,
-                    };
+                    part = Part::starting(piece, at);
                 }
                 Joiner::Hyphen => {
                     self.b.parts.push(part.clone());
-                    part = Part {
-                        from: piece.start,
-                        to: piece.end,
-                        text: at..at,
-                        too_long: false,
-                        capital: false,
-                    };
+                    part = Part::starting(piece, at);
                 }
                 Joiner::AcronymDot | Joiner::Thousands => {}
                 Joiner::Decimal => self.b.folded.push('.'),
@@ -336,13 +331,7 @@ impl NewsTokenStream<'_> {
                         self.compound();
                         self.b.parts.clear();
                         let at = self.b.folded.len();
-                        part = Part {
-                            from: piece.start,
-                            to: piece.end,
-                            text: at..at,
-                            too_long: false,
-                            capital: false,
-                        };
+                        part = Part::starting(piece, at);
                     }
                 }
             }
