@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use depeche::analysis::{detect, exact_analyzer, fold, MAX_TERM_BYTES};
+use depeche::analysis::{detect, exact_analyzer, fold, indexing_analyzer, MAX_TERM_BYTES};
 use depeche::index::{Article, NewsIndex};
 use depeche::query::{parse, parse_limited, QueryBuilder, QueryLimits};
 use depeche::search::SearchRequest;
@@ -19,6 +19,8 @@ fn check_analysis(data: &[u8]) {
         ("fr", analyzer(Lang::French)),
         ("en", analyzer(Lang::English)),
         ("exact", exact_analyzer()),
+        ("fr indexing", indexing_analyzer(Lang::French)),
+        ("en indexing", indexing_analyzer(Lang::English)),
     ] {
         let mut stream = analyzer.token_stream(text);
         let mut last = None;

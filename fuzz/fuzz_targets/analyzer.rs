@@ -5,7 +5,7 @@
 
 use std::sync::{LazyLock, Mutex};
 
-use depeche::analysis::{detect, exact_analyzer, fold, MAX_TERM_BYTES};
+use depeche::analysis::{detect, exact_analyzer, fold, indexing_analyzer, MAX_TERM_BYTES};
 use depeche::{analyzer, detect_language, Lang};
 use libfuzzer_sys::fuzz_target;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -15,6 +15,8 @@ static ANALYZERS: LazyLock<Mutex<Vec<(&'static str, TextAnalyzer)>>> = LazyLock:
         ("fr", analyzer(Lang::French)),
         ("en", analyzer(Lang::English)),
         ("exact", exact_analyzer()),
+        ("fr indexing", indexing_analyzer(Lang::French)),
+        ("en indexing", indexing_analyzer(Lang::English)),
     ])
 });
 
