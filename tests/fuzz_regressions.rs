@@ -85,6 +85,13 @@ fn check_query(data: &[u8]) {
     let _ = builder.build(&parsed, Some(Lang::English), None);
     let response = index.search(&req).unwrap();
     assert!(response.total <= 2);
+    // As the target does for some inputs: explanations, and the all-words tier on every query.
+    let mut req = req.explain(true);
+    req.ranking.all_words_first = true;
+    for hit in index.search(&req).unwrap().hits {
+        let e = hit.explanation.expect("explanation asked for");
+        assert!(!e.to_string().contains("no explanation"), "{e}");
+    }
 }
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {

@@ -17,50 +17,70 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 /// Documents visited between two looks at the clock.
 const CHECK_EVERY: u32 = 32;
 
+/// The deadline of one search, shared by its wrapped queries: whether it stopped one, and
+/// whether it still applies (explanations, computed after the search, are not stopped).
+#[derive(Debug)]
+struct Clock {
+    deadline: Instant,
+    tripped: AtomicBool,
+    armed: AtomicBool,
+}
+
+impl Clock {
+    /// Whether the deadline has passed while armed; records it.
+    fn over(&self) -> bool {
+        if !self.armed.load(Ordering::Relaxed) || Instant::now() < self.deadline {
+            return false;
+        }
+        self.tripped.store(true, Ordering::Relaxed);
+        true
+    }
+}
+
 /// A deadline shared by the wrapped queries of one search, and whether it stopped one.
 #[derive(Clone, Debug)]
 pub(crate) struct Budget {
-    deadline: Instant,
-    tripped: Arc<AtomicBool>,
+    clock: Arc<Clock>,
 }
 
 impl Budget {
     pub(crate) fn new(deadline: Instant) -> Budget {
-        Budget { deadline, tripped: Arc::new(AtomicBool::new(false)) }
+        Budget {
+            clock: Arc::new(Clock {
+                deadline,
+                tripped: AtomicBool::new(false),
+                armed: AtomicBool::new(true),
+            }),
+        }
     }
 
     /// `query`, stopped at the deadline.
     pub(crate) fn wrap(&self, query: Box<dyn Query>) -> Box<dyn Query> {
-        Box::new(Budgeted::new(query, self.deadline, Arc::clone(&self.tripped)))
+        Box::new(Budgeted { inner: query, clock: Arc::clone(&self.clock) })
     }
 
     /// Whether a wrapped query was stopped.
     pub(crate) fn tripped(&self) -> bool {
-        self.tripped.load(Ordering::Relaxed)
+        self.clock.tripped.load(Ordering::Relaxed)
+    }
+
+    /// Lifts the deadline from now on: the search is done, what follows (explanations) must
+    /// not see its clauses stop half-way.
+    pub(crate) fn disarm(&self) {
+        self.clock.armed.store(false, Ordering::Relaxed);
     }
 }
 
-/// `inner`, stopped at `deadline`; `tripped` is set when it was.
+/// `inner`, stopped at the deadline of `clock`.
 #[derive(Debug)]
 pub(crate) struct Budgeted {
     inner: Box<dyn Query>,
-    deadline: Instant,
-    tripped: Arc<AtomicBool>,
-}
-
-impl Budgeted {
-    pub(crate) fn new(inner: Box<dyn Query>, deadline: Instant, tripped: Arc<AtomicBool>) -> Self {
-        Budgeted { inner, deadline, tripped }
-    }
+    clock: Arc<Clock>,
 }
 
 impl Clone for Budgeted {
     fn clone(&self) -> Self {
-        Budgeted {
-            inner: self.inner.box_clone(),
-            deadline: self.deadline,
-            tripped: Arc::clone(&self.tripped),
-        }
+        Budgeted { inner: self.inner.box_clone(), clock: Arc::clone(&self.clock) }
     }
 }
 
@@ -68,8 +88,7 @@ impl Query for Budgeted {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(BudgetedWeight {
             inner: self.inner.weight(scoring)?,
-            deadline: self.deadline,
-            tripped: Arc::clone(&self.tripped),
+            clock: Arc::clone(&self.clock),
         }))
     }
 
@@ -80,20 +99,17 @@ impl Query for Budgeted {
 
 struct BudgetedWeight {
     inner: Box<dyn Weight>,
-    deadline: Instant,
-    tripped: Arc<AtomicBool>,
+    clock: Arc<Clock>,
 }
 
 impl Weight for BudgetedWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        if Instant::now() >= self.deadline {
-            self.tripped.store(true, Ordering::Relaxed);
+        if self.clock.over() {
             return Ok(Box::new(EmptyScorer));
         }
         Ok(Box::new(BudgetedScorer {
             inner: self.inner.scorer(reader, boost)?,
-            deadline: self.deadline,
-            tripped: Arc::clone(&self.tripped),
+            clock: Arc::clone(&self.clock),
             countdown: CHECK_EVERY,
             stopped: false,
         }))
@@ -106,8 +122,7 @@ impl Weight for BudgetedWeight {
 
 struct BudgetedScorer {
     inner: Box<dyn Scorer>,
-    deadline: Instant,
-    tripped: Arc<AtomicBool>,
+    clock: Arc<Clock>,
     countdown: u32,
     stopped: bool,
 }
@@ -118,10 +133,7 @@ impl BudgetedScorer {
         self.countdown -= 1;
         if self.countdown == 0 {
             self.countdown = CHECK_EVERY;
-            if Instant::now() >= self.deadline {
-                self.tripped.store(true, Ordering::Relaxed);
-                self.stopped = true;
-            }
+            self.stopped = self.clock.over();
         }
         self.stopped
     }
@@ -188,13 +200,15 @@ mod tests {
         }
         index.commit().unwrap();
         let searcher = index.searcher();
-        let tripped = Arc::new(AtomicBool::new(false));
-        let later = Instant::now() + Duration::from_secs(3_600);
-        let q = Budgeted::new(Box::new(AllQuery), later, Arc::clone(&tripped));
-        assert_eq!(searcher.search(&q, &Count).unwrap(), 600);
-        assert!(!tripped.load(Ordering::Relaxed));
-        let q = Budgeted::new(Box::new(AllQuery), Instant::now(), Arc::clone(&tripped));
+        let later = Budget::new(Instant::now() + Duration::from_secs(3_600));
+        assert_eq!(searcher.search(&later.wrap(Box::new(AllQuery)), &Count).unwrap(), 600);
+        assert!(!later.tripped());
+        let now = Budget::new(Instant::now());
+        let q = now.wrap(Box::new(AllQuery));
         assert_eq!(searcher.search(&q, &Count).unwrap(), 0);
-        assert!(tripped.load(Ordering::Relaxed));
+        assert!(now.tripped());
+        // Disarmed (the search is over): the same query runs to the end.
+        now.disarm();
+        assert_eq!(searcher.search(&q, &Count).unwrap(), 600);
     }
 }

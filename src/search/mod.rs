@@ -566,6 +566,10 @@ impl NewsIndex {
                 self.give_back_analyzers(analyzers);
                 return Err(req.limits.over_budget());
             }
+            // The search is complete: explaining its hits must not be cut by the deadline.
+            if let Some(b) = &budget {
+                b.disarm();
+            }
             let page: Vec<Candidate> = candidates.into_iter().skip(offset).take(limit).collect();
             let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
             for c in page {
