@@ -436,14 +436,14 @@ impl QueryBuilder {
         analyze(&mut self.analyzers.exact, text)
     }
 
-    fn is_stop(&mut self, text: &str, ctx: &Ctx) -> bool {
+    /// Whether a word, as its folded `tokens`, is dropped as a stop or question word.
+    fn is_stop(&self, tokens: &[(usize, String)], ctx: &Ctx) -> bool {
         let (stop, question) = (self.ranking.drop_stop_words, self.ranking.drop_question_words);
         if !stop && !question {
             return false;
         }
         let is =
             |l: Lang, t: &str| (stop && is_stop_word(l, t)) || (question && is_question_word(l, t));
-        let tokens = self.folded(text);
         !tokens.is_empty()
             && tokens.iter().all(|(_, t)| match ctx.stop_lang {
                 Some(l) => is(l, t),
@@ -467,12 +467,13 @@ impl QueryBuilder {
         let mut words = 0;
         for (i, c) in clauses.iter().enumerate() {
             if let (true, Node::Word { text, .. }) = (is_bag_word(c), &c.node) {
-                if self.folded(text).is_empty() {
+                let tokens = self.folded(text);
+                if tokens.is_empty() {
                     empty[i] = true;
                     continue;
                 }
                 words += 1;
-                stop[i] = self.is_stop(text, ctx);
+                stop[i] = self.is_stop(&tokens, ctx);
             }
         }
         let n_stop = stop.iter().filter(|s| **s).count();
