@@ -20,6 +20,11 @@
 //! `DEPECHE_BENCH_PROFILE=1` to skip the indexing benches and print, instead, the analyzers' own
 //! throughput (warm, repeated passes) and a breakdown of each query's latency.
 //!
+//! `DEPECHE_BENCH_FLOOR=1` runs only the indexing floor: each engine's indexing of the bundled
+//! corpus beside the same documents with their terms analyzed beforehand and replayed by a
+//! tokenizer that does no analysis (tantivy's own work for each schema), with and without
+//! depeche's exact-form field.
+//!
 //! `DEPECHE_BENCH_ADVERSARIAL=1` runs only the adversarial queries of
 //! `tests/data/adversarial.rs` on the generated index (default query limits, full search API
 //! with snippets): each one's outcome and its slowest and median time over repeated runs.
@@ -33,11 +38,16 @@ use std::ops::Bound;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
-use depeche::index::{Article, IndexOptions, NewsIndex};
+use depeche::analysis::{ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER, FRENCH_INDEXING_ANALYZER};
+use depeche::index::{Article, IndexOptions, NewsIndex, NewsSchema};
 use depeche::search::SearchRequest;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery};
-use tantivy::schema::{DateOptions, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{
+    DateOptions, Field, FieldType, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+    Value, STORED,
+};
+use tantivy::tokenizer::TokenizerManager;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
 
 /// The bundled French Wikinews corpus (CC BY 2.5, see data/README.md).
@@ -165,6 +175,157 @@ fn indexing_summary() {
             n / s.as_secs_f64(),
             bytes / 1e6 / s.as_secs_f64(),
             s.as_secs_f64() / d.as_secs_f64()
+        );
+    }
+}
+
+/// An index of `schema` whose depeche analyzers replay terms analyzed beforehand.
+fn replay_index(schema: &Schema) -> Index {
+    let index = Index::create_in_ram(schema.clone());
+    depeche::register_analyzers(index.tokenizers());
+    for name in [FRENCH_INDEXING_ANALYZER, ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER] {
+        index.tokenizers().register(name, common::Replay::default());
+    }
+    index
+}
+
+/// The document `NewsIndex::add` indexes for `article`, each analyzed text replaced by its
+/// terms for [`common::Replay`]; without the exact-form field when `exact` is false.
+fn replayed_document(schema: &NewsSchema, article: &Article, exact: bool) -> TantivyDocument {
+    let manager = TokenizerManager::default();
+    depeche::register_analyzers(&manager);
+    let doc = article.to_document(schema).expect("bundled articles are valid");
+    let mut out = TantivyDocument::default();
+    for (field, value) in doc.field_values() {
+        let analyzer = match schema.schema().get_field_entry(field).field_type() {
+            FieldType::Str(options) => options.get_indexing_options().map(|i| i.tokenizer()),
+            _ => None,
+        };
+        match (analyzer, value.as_str()) {
+            _ if field == schema.exact && !exact => {}
+            (Some(name), Some(text)) if name.starts_with("depeche") => {
+                let mut analyzer = manager.get(name).expect("registered");
+                out.add_text(field, common::pre_analyzed(&mut analyzer, text));
+            }
+            _ => out.add_field_value(field, value),
+        }
+    }
+    out
+}
+
+fn index_replayed(
+    index: &Index,
+    id: Option<Field>,
+    docs: &[(String, TantivyDocument)],
+    threads: usize,
+) {
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUDGET).expect("writer");
+    for (key, doc) in docs {
+        if let Some(id) = id {
+            // as `NewsIndex::add` does: an upsert
+            writer.delete_term(Term::from_field_text(id, key));
+        }
+        writer.add_document(doc.clone()).expect("add");
+    }
+    writer.commit().expect("commit");
+}
+
+/// `DEPECHE_BENCH_FLOOR=1`: each engine's indexing time beside tantivy's own share of it,
+/// measured by indexing the same documents with their terms analyzed beforehand and replayed.
+/// Twice depeche's replayed time is the least the stock chain would have to take for depeche
+/// to index 2× faster with an analyzer that cost nothing.
+fn indexing_floor() {
+    let articles = articles();
+    let bytes = text_bytes(&articles) as f64;
+    let schema = NewsSchema::new();
+    let with_exact: Vec<(String, TantivyDocument)> =
+        articles.iter().map(|a| (a.id.clone(), replayed_document(&schema, a, true))).collect();
+    let without_exact: Vec<(String, TantivyDocument)> =
+        articles.iter().map(|a| (a.id.clone(), replayed_document(&schema, a, false))).collect();
+    let mut stock_analyzer = common::stock_french();
+    let mut b = Schema::builder();
+    let indexed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(FRENCH_INDEXING_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let stock_text = b.add_text_field("text", indexed);
+    let stock_stored = b.add_text_field("stored", STORED);
+    // `replay_index` replays whatever is registered under depeche's names
+    let stock_schema = b.build();
+    let stock_docs: Vec<(String, TantivyDocument)> = articles
+        .iter()
+        .map(|a| {
+            let text = format!("{}\n{}\n{}", a.title, a.lead, a.body);
+            let mut d = TantivyDocument::default();
+            d.add_text(stock_text, common::pre_analyzed(&mut stock_analyzer, &text));
+            d.add_text(stock_stored, text);
+            (String::new(), d)
+        })
+        .collect();
+    println!(
+        "\nindexing floor: tantivy's own work, terms analyzed beforehand and replayed \
+         ({} articles, {:.2} MB, best of 5)",
+        articles.len(),
+        bytes / 1e6
+    );
+    println!("| threads | run | ms | MB/s |");
+    println!("|---|---|---|---|");
+    for threads in [1, 2] {
+        let runs: [(&str, Duration); 5] = [
+            (
+                "stock chain",
+                best_of(5, || {
+                    let stock = stock_index(false);
+                    index_stock(&stock, &articles, threads);
+                }),
+            ),
+            (
+                "stock chain's terms replayed (one indexed field + one stored field)",
+                best_of(5, || {
+                    index_replayed(&replay_index(&stock_schema), None, &stock_docs, threads)
+                }),
+            ),
+            (
+                "depeche",
+                best_of(5, || {
+                    black_box(index_depeche(&articles, threads));
+                }),
+            ),
+            (
+                "depeche's terms replayed (its whole schema)",
+                best_of(5, || {
+                    index_replayed(
+                        &replay_index(schema.schema()),
+                        Some(schema.id),
+                        &with_exact,
+                        threads,
+                    )
+                }),
+            ),
+            (
+                "depeche's terms replayed, without the exact-form field",
+                best_of(5, || {
+                    index_replayed(
+                        &replay_index(schema.schema()),
+                        Some(schema.id),
+                        &without_exact,
+                        threads,
+                    )
+                }),
+            ),
+        ];
+        for (name, t) in &runs {
+            println!(
+                "| {threads} | {name} | {:.1} | {:.1} |",
+                t.as_secs_f64() * 1e3,
+                bytes / 1e6 / t.as_secs_f64()
+            );
+        }
+        println!(
+            "| {threads} | stock chain / depeche's replayed terms: the best ratio a free analyzer \
+             could reach | {:.2}x | |",
+            runs[0].1.as_secs_f64() / runs[3].1.as_secs_f64()
         );
     }
 }
@@ -411,6 +572,10 @@ fn first_pass() {
 }
 
 fn main() {
+    if std::env::var("DEPECHE_BENCH_FLOOR").is_ok() {
+        indexing_floor();
+        return;
+    }
     if std::env::var("DEPECHE_BENCH_ADVERSARIAL").is_ok() {
         adversarial_latency();
         return;

@@ -141,6 +141,29 @@ impl Article {
         detect_language(&sample).unwrap_or(Lang::French)
     }
 
+    /// The tantivy document [`NewsIndex::add`](super::NewsIndex::add) indexes for this
+    /// article in an index of schema `schema`: checked, language detected when absent, each
+    /// text in the fields of its language. For custom pipelines and for measuring tantivy's own
+    /// work on depeche's schema (`DEPECHE_BENCH_FLOOR=1 cargo bench --bench search`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArticle`] for an article `add` would refuse: no id, neither title nor
+    /// body, a date that cannot be parsed.
+    ///
+    /// ```
+    /// use depeche::index::{Article, NewsSchema};
+    /// use tantivy::schema::Value;
+    /// let schema = NewsSchema::new();
+    /// let article = Article { id: "a1".into(), title: "Le vote".into(), ..Default::default() };
+    /// let doc = article.to_document(&schema).unwrap();
+    /// assert_eq!(doc.get_first(schema.id).and_then(|v| v.as_str()), Some("a1"));
+    /// assert!(Article::default().to_document(&schema).is_err());
+    /// ```
+    pub fn to_document(&self, schema: &NewsSchema) -> Result<TantivyDocument> {
+        Ok(self.check()?.to_document(schema))
+    }
+
     pub(crate) fn check(&self) -> Result<Checked<'_>> {
         let invalid = |reason: String| Error::InvalidArticle { id: self.id.clone(), reason };
         if self.id.trim().is_empty() {
