@@ -380,6 +380,33 @@ fn ties_are_newer_first_then_by_id() {
     assert_eq!(page.total, 3);
 }
 
+/// More tied hits than the top-k collector keeps before it sets its threshold (and starts
+/// skipping hits without reading their date): every page is still newest first, then by id.
+#[test]
+fn many_ties_are_newer_first_then_by_id_on_every_page() {
+    let index = NewsIndex::create_in_ram().unwrap();
+    let mut expected = Vec::new();
+    // ids and dates in an order unrelated to the expected one; three articles per date
+    for i in 0..150u32 {
+        let id = format!("t{:03}", (i * 37) % 150);
+        let date = format!("2016-{:02}-{:02}", 1 + (i * 7) % 12, 1 + (i % 50) / 3 % 28);
+        index.add(&article(&id, "Même titre", "Même texte", &date)).unwrap();
+        expected.push((date, id));
+    }
+    // one better match, which must stay first
+    index.add(&article("best", "Titre titre titre", "Titre", "2000-01-01")).unwrap();
+    index.commit().unwrap();
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut want: Vec<String> = vec!["best".into()];
+    want.extend(expected.into_iter().map(|(_, id)| id));
+    for (offset, limit) in [(0, 10), (10, 10), (55, 30), (120, 40), (145, 10)] {
+        let page = index.search(&SearchRequest::new("titre").offset(offset).limit(limit)).unwrap();
+        let end = (offset + limit).min(want.len());
+        assert_eq!(ids(&page), want[offset..end], "page at offset {offset}, limit {limit}");
+        assert_eq!(page.total, 151);
+    }
+}
+
 #[test]
 fn recency_favours_recent_articles_at_equal_bm25() {
     let index = NewsIndex::create_in_ram().unwrap();

@@ -44,9 +44,11 @@
 //! then score, then id; articles without a date come last.
 
 mod explain;
+mod rank_key;
 mod snippet;
 
-use std::cell::RefCell;
+use rank_key::RankKeys;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -56,15 +58,13 @@ use tantivy::query::{
     BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DateTime, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
 
 pub use explain::{Explanation, ScoreNode};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 
 use crate::analysis::{detect_language, Lang};
-use crate::index::{facet, parse_date, NewsIndex, NewsSchema, DATE_FIELD, FACET_FIELD};
+use crate::index::{facet, parse_date, NewsIndex, NewsSchema, FACET_FIELD};
 use crate::query::{
     parse_day, parse_limited, Budget, BuiltQuery, QueryBuilder, QueryLimits, Ranking,
 };
@@ -627,42 +627,8 @@ impl NewsIndex {
             Some(q) => Some(Arc::from(q.weight(EnableScoring::disabled_from_searcher(searcher))?)),
             None => None,
         };
-        let collector =
-            TopDocs::with_limit(k.max(1)).tweak_score(move |segment: &SegmentReader| {
-                let dates = segment.fast_fields().date(DATE_FIELD).ok();
-                // Docs come in increasing order: the conjunction's scorer only moves forward.
-                let conj = tier_weight
-                    .as_ref()
-                    .and_then(|w| w.scorer(segment, 1.0).ok())
-                    .map(RefCell::new);
-                move |doc: DocId, score: Score| {
-                    let first_tier = match &conj {
-                        None => 1u8,
-                        Some(cell) => {
-                            let mut scorer = cell.borrow_mut();
-                            let at =
-                                if scorer.doc() < doc { scorer.seek(doc) } else { scorer.doc() };
-                            u8::from(at == doc)
-                        }
-                    };
-                    let date =
-                        dates.as_ref().and_then(|c| c.first(doc)).map(|d| d.into_timestamp_secs());
-                    let d = date.map(|d| d as f64);
-                    let (a, b) = match sort {
-                        Sort::Relevance => {
-                            let mut s = score;
-                            if let (Some(h), Some(d)) = (half_life, date) {
-                                let age = (now - d).max(0) as f32;
-                                s *= 1.0 + RECENCY_WEIGHT * 0.5f32.powf(age / h);
-                            }
-                            return (first_tier, f64::from(s), d.unwrap_or(f64::MIN), s, score);
-                        }
-                        Sort::Newest => (d.unwrap_or(f64::MIN), f64::from(score)),
-                        Sort::Oldest => (d.map_or(f64::MIN, |d| -d), f64::from(score)),
-                    };
-                    (first_tier, a, b, score, score)
-                }
-            });
+        let keys = RankKeys { sort, half_life, now, tier: tier_weight };
+        let collector = TopDocs::with_limit(k.max(1)).order_by(keys);
         let (count, top) = searcher.search(query, &(Count, collector))?;
         let mut cands: Vec<Candidate> = top
             .into_iter()
