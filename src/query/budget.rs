@@ -37,6 +37,11 @@ impl Clock {
         self.tripped.store(true, Ordering::Relaxed);
         true
     }
+
+    /// Whether a clause has seen the deadline pass, while armed (no clock read).
+    fn stopped(&self) -> bool {
+        self.tripped.load(Ordering::Relaxed) && self.armed.load(Ordering::Relaxed)
+    }
 }
 
 /// A deadline shared by the wrapped queries of one search, and whether it stopped one.
@@ -130,12 +135,17 @@ struct BudgetedScorer {
 }
 
 impl BudgetedScorer {
-    /// Whether the deadline has passed (looked at every [`CHECK_EVERY`] calls).
+    /// Whether the deadline has passed: the clock is read every [`CHECK_EVERY`] calls, and in
+    /// between a clause stops as soon as another clause of the search has seen the deadline
+    /// pass, so that the search overruns by one clause's [`CHECK_EVERY`] documents, not by
+    /// every clause's.
     fn over(&mut self) -> bool {
         self.countdown -= 1;
         if self.countdown == 0 {
             self.countdown = CHECK_EVERY;
             self.stopped = self.clock.over();
+        } else {
+            self.stopped = self.clock.stopped();
         }
         self.stopped
     }
@@ -212,5 +222,31 @@ mod tests {
         // Disarmed (the search is over): the same query runs to the end.
         now.disarm();
         assert_eq!(searcher.search(&q, &Count).unwrap(), 600);
+    }
+
+    #[test]
+    fn a_clause_stops_as_soon_as_another_has_seen_the_deadline() {
+        let index = NewsIndex::create_in_ram().unwrap();
+        for i in 0..600 {
+            let a = Article { id: i.to_string(), title: "titre".into(), ..Default::default() };
+            index.add(&a).unwrap();
+        }
+        index.commit().unwrap();
+        let searcher = index.searcher();
+        let segment = &searcher.segment_readers()[0];
+        let budget = Budget::new(Instant::now() + Duration::from_millis(50));
+        let weight = |q: Box<dyn Query>| q.weight(EnableScoring::disabled_from_searcher(&searcher));
+        let a = weight(budget.wrap(Box::new(AllQuery))).unwrap();
+        let b = weight(budget.wrap(Box::new(AllQuery))).unwrap();
+        let (mut a, mut b) = (a.scorer(segment, 1.0).unwrap(), b.scorer(segment, 1.0).unwrap());
+        assert_ne!(b.advance(), TERMINATED);
+        std::thread::sleep(Duration::from_millis(60));
+        // `a` reads the clock within CHECK_EVERY documents and stops
+        let read = (0..CHECK_EVERY).take_while(|_| a.advance() != TERMINATED).count();
+        assert!(read < CHECK_EVERY as usize);
+        assert!(budget.tripped());
+        // `b`, one document past its last look at the clock, stops at once
+        assert_eq!(b.advance(), TERMINATED);
+        assert_eq!(b.doc(), TERMINATED);
     }
 }
