@@ -47,8 +47,6 @@ mod explain;
 mod rank_key;
 mod snippet;
 
-use rank_key::RankKeys;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -62,6 +60,8 @@ use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
 
 pub use explain::{Explanation, ScoreNode};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
+
+use rank_key::RankKeys;
 
 use crate::analysis::{detect_language, Lang};
 use crate::index::{facet, parse_date, NewsIndex, NewsSchema, FACET_FIELD};

@@ -7,7 +7,6 @@
 //! current threshold and skips the hit, date unread, when they already put it below. The keys
 //! and the hits kept are exactly those of a key computed in full for every hit.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use tantivy::collector::sort_key::{
@@ -55,7 +54,7 @@ impl SortKeyComputer for RankKeys {
             now: self.now,
             dates: segment.fast_fields().date(DATE_FIELD).ok(),
             // a scorer that cannot be built ranks every hit in the first tier, as no tier does
-            tier: self.tier.as_ref().and_then(|w| w.scorer(segment, 1.0).ok()).map(RefCell::new),
+            tier: self.tier.as_ref().and_then(|w| w.scorer(segment, 1.0).ok()),
         })
     }
 }
@@ -67,15 +66,14 @@ pub(crate) struct SegmentRankKeys {
     now: i64,
     dates: Option<Column<DateTime>>,
     /// Hits come in increasing doc order, so the conjunction's scorer only moves forward.
-    tier: Option<RefCell<Box<dyn Scorer>>>,
+    tier: Option<Box<dyn Scorer>>,
 }
 
 impl SegmentRankKeys {
-    fn first_tier(&self, doc: DocId) -> u8 {
-        match &self.tier {
+    fn first_tier(&mut self, doc: DocId) -> u8 {
+        match &mut self.tier {
             None => 1,
-            Some(cell) => {
-                let mut scorer = cell.borrow_mut();
+            Some(scorer) => {
                 let at = if scorer.doc() < doc { scorer.seek(doc) } else { scorer.doc() };
                 u8::from(at == doc)
             }
