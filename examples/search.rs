@@ -30,15 +30,15 @@
 //! a message and exit with status 2 (usage) or 1 (anything else).
 
 use std::io::{BufRead, BufReader, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use depeche::index::NewsIndex;
 use depeche::search::{check_filter_date, SearchRequest, SearchResponse, Sort};
 use depeche::Lang;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::open_user_index;
 pub(crate) use common::{default_index_dir, ensure_corpus_index, failure, CliError, BUNDLED};
 
 const USAGE: &str = "usage: search [--index DIR] [--add FILE.jsonl] [--json] [--batch FILE] \
@@ -126,6 +126,17 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
         return Err(usage("nothing to do: give a query, --batch FILE or --add FILE"));
     }
     Ok(o)
+}
+
+/// Opens the index in `dir` (`--index`), checking its checksums, or creates an empty one
+/// when `dir` holds none. A damaged index is the user's data: refuse it, never rebuild it.
+fn open_user_index(dir: &Path) -> Result<NewsIndex, CliError> {
+    let opened = if dir.join("meta.json").exists() {
+        NewsIndex::open_verified(dir)
+    } else {
+        NewsIndex::open_or_create(dir)
+    };
+    opened.map_err(|e| failure(format!("{}: {e}", dir.display())))
 }
 
 fn request(o: &Options, query: &str) -> SearchRequest {

@@ -11,18 +11,21 @@
 //! Flags:
 //!
 //! - `--addr HOST:PORT` (default `127.0.0.1:8080`, loopback only): where to listen
-//! - `--index DIR`: serve the index in DIR instead of the bundled one (an existing index is
-//!   opened with checksum verification; a damaged one is refused)
+//! - `--index DIR`: serve the index in DIR instead of the bundled one; it must exist (make
+//!   one with `examples/search.rs --index DIR --add FILE.jsonl`), and it is opened with
+//!   checksum verification: a damaged one is refused
 //!
 //! On first run the bundled corpus (`data/fr_news.jsonl`, 1,291 French Wikinews articles,
 //! CC BY 2.5) is indexed into `target/depeche-example-index`, as `examples/search.rs` does.
 //!
 //! The JSON API (every answer is JSON, errors included: `{"error": …, "kind": …}`):
 //!
-//! - `GET /api/search?q=…&lang=fr|en&since=DATE&until=DATE&sort=relevance|newest|oldest&offset=N&limit=N&facets=1&source=…&section=…&tag=…`
-//!   answers depeche's own [`depeche::SearchResponse`]; `source`, `section` and `tag` may be
-//!   repeated. A bad parameter (unknown sort, bad date, unknown language, a number that is
-//!   not one, an unknown parameter) or a query past the
+//! - `GET /api/search` answers depeche's own [`depeche::SearchResponse`]. Parameters: `q`,
+//!   `lang=fr|en`, `since=DATE`, `until=DATE` (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`),
+//!   `sort=relevance|newest|oldest`, `offset=N`, `limit=N` (at most 100), `facets=1`, and
+//!   `source`, `section`, `tag`, which may be repeated (any of the sources, any of the
+//!   sections, all of the tags). A bad parameter (unknown sort, bad date, unknown language,
+//!   a number that is not one, an unknown parameter) or a query past the
 //!   [query limits](depeche::query::QueryLimits) answers 400 naming the problem.
 //! - `GET /api`: the API routes this server has, which the page reads to turn on what exists.
 //!
@@ -39,7 +42,8 @@ pub(crate) mod api;
 #[path = "common/mod.rs"]
 pub(crate) mod common;
 
-use common::{default_index_dir, ensure_corpus_index, open_user_index, CliError, BUNDLED};
+use common::{default_index_dir, ensure_corpus_index, failure, CliError, BUNDLED};
+use depeche::NewsIndex;
 
 const USAGE: &str = "usage: serve [--addr HOST:PORT] [--index DIR]";
 
@@ -92,23 +96,26 @@ fn run(args: &[String]) -> Result<(), CliError> {
         return Ok(());
     }
     let index = match &o.index {
-        Some(dir) => open_user_index(dir)?,
+        Some(dir) if !dir.join("meta.json").exists() => {
+            return Err(failure(format!("{}: no index there", dir.display())))
+        }
+        Some(dir) => {
+            NewsIndex::open_verified(dir).map_err(|e| failure(format!("{}: {e}", dir.display())))?
+        }
         None => ensure_corpus_index(&default_index_dir(), BUNDLED)?.0,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| common::failure(format!("cannot start the runtime: {e}")))?;
+        .map_err(|e| failure(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(o.addr)
             .await
-            .map_err(|e| common::failure(format!("cannot listen on {}: {e}", o.addr)))?;
+            .map_err(|e| failure(format!("cannot listen on {}: {e}", o.addr)))?;
         let addr = listener.local_addr().unwrap_or(o.addr);
         eprintln!("{} articles; search page on http://{addr}/", index.num_articles());
         let state = api::AppState::new(index, api::Bounds::default());
-        api::serve(listener, state)
-            .await
-            .map_err(|e| common::failure(format!("server stopped: {e}")))
+        api::serve(listener, state).await.map_err(|e| failure(format!("server stopped: {e}")))
     })
 }
 

@@ -109,14 +109,3 @@ pub(crate) fn ensure_corpus_index(
     let index = NewsIndex::open(dir).map_err(|e| failure(format!("{e}")))?;
     Ok((index, true))
 }
-
-/// Opens the index in `dir` (`--index`), checking its checksums, or creates an empty one
-/// when `dir` holds none. A damaged index is the user's data: refuse it, never rebuild it.
-pub(crate) fn open_user_index(dir: &Path) -> Result<NewsIndex, CliError> {
-    let opened = if dir.join("meta.json").exists() {
-        NewsIndex::open_verified(dir)
-    } else {
-        NewsIndex::open_or_create(dir)
-    };
-    opened.map_err(|e| failure(format!("{}: {e}", dir.display())))
-}
