@@ -381,3 +381,14 @@ async fn the_server_over_tcp_keeps_serving_after_bad_requests() {
     let r: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(ids(&r)[0], "fr-2", "{r}");
 }
+
+#[tokio::test]
+async fn the_server_s_query_limits_apply_to_every_search() {
+    let limits = depeche::query::QueryLimits { max_clauses: 2, ..Default::default() };
+    let (app, _) = app_with(Bounds { limits, ..Bounds::default() });
+    let (status, _, r) = get(&app, "/api/search?q=election").await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let (status, _, r) = get(&app, "/api/search?q=election+securite+retraites").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{r}");
+    assert_eq!(r["limit"], "max_clauses", "{r}");
+}

@@ -15,6 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
+use depeche::query::QueryLimits;
 use depeche::search::{check_filter_date, SearchRequest, SearchResponse, Sort, MAX_OFFSET};
 use depeche::{Error, Lang, NewsIndex};
 use serde_json::{json, Value};
@@ -44,15 +45,19 @@ pub(crate) struct Bounds {
     pub(crate) queue_wait: Duration,
     /// How long a request may take in all before it gets 503.
     pub(crate) request_timeout: Duration,
+    /// What one query may cost, for every search (a client cannot change them).
+    pub(crate) limits: QueryLimits,
 }
 
 impl Default for Bounds {
-    /// One search per core, 2 s of waiting, 10 s per request.
+    /// One search per core, 2 s of waiting, 10 s per request, the library's default query
+    /// limits.
     fn default() -> Self {
         Bounds {
             max_concurrent: std::thread::available_parallelism().map_or(2, |n| n.get()),
             queue_wait: Duration::from_secs(2),
             request_timeout: Duration::from_secs(10),
+            limits: QueryLimits::default(),
         }
     }
 }
@@ -267,7 +272,8 @@ async fn search(
     State(state): State<AppState>,
     RawQuery(query_string): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let req = search_request(query_string.as_deref().unwrap_or(""))?;
+    let mut req = search_request(query_string.as_deref().unwrap_or(""))?;
+    req.limits = state.bounds.limits;
     Ok(Json(state.run(move |index| index.search(&req)).await?))
 }
 

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use depeche::query::QueryLimits;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -239,7 +240,9 @@ async fn search_page_in_headless_chromium() {
         .unwrap()
         .unwrap_or_else(|e| panic!("bundled index: {}", e.message))
         .0;
-    let addr = start(AppState::new(index, Bounds::default())).await;
+    // A debug build on a busy machine can pass the default 100 ms budget: give it room.
+    let limits = QueryLimits { time_budget: Duration::from_secs(5), ..QueryLimits::default() };
+    let addr = start(AppState::new(index, Bounds { limits, ..Bounds::default() })).await;
 
     let scratch = tempfile::tempdir().unwrap();
     let driver = Driver::start(&chromedriver, &scratch.path().join("chromedriver.log"));
