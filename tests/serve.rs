@@ -392,3 +392,55 @@ async fn the_server_s_query_limits_apply_to_every_search() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{r}");
     assert_eq!(r["limit"], "max_clauses", "{r}");
 }
+
+mod any_parameters {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One runtime and one app for every case.
+    fn fixture() -> &'static (tokio::runtime::Runtime, axum::Router) {
+        static FIXTURE: OnceLock<(tokio::runtime::Runtime, axum::Router)> = OnceLock::new();
+        FIXTURE.get_or_init(|| {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            (rt, app_with(Bounds::default()).0)
+        })
+    }
+
+    fn key() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "q", "lang", "since", "until", "sort", "offset", "limit", "facets", "source",
+            "section", "tag", "page", "",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever the parameters, the answer is a page of hits or a 4xx naming the problem:
+        /// never a 500, never a panic.
+        #[test]
+        fn any_parameters_get_hits_or_a_client_error(
+            pairs in prop::collection::vec((key(), ".{0,24}"), 0..6)
+        ) {
+            let (rt, app) = fixture();
+            let mut qs = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &pairs {
+                qs.append_pair(k, v);
+            }
+            let target = format!("/api/search?{}", qs.finish());
+            let (status, ctype, r) = rt.block_on(get(app, &target));
+            prop_assert_eq!(ctype, "application/json");
+            match status {
+                StatusCode::OK => prop_assert!(r["total"].is_number(), "{}", r),
+                StatusCode::BAD_REQUEST => {
+                    prop_assert!(r["error"].is_string() && r["kind"].is_string(), "{}", r);
+                    prop_assert!(r["param"].is_string(), "a 400 names its parameter: {}", r);
+                }
+                other => prop_assert!(false, "{} for {}: {}", other, target, r),
+            }
+        }
+    }
+}
