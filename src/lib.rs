@@ -55,6 +55,16 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+/// The Rust examples of `docs/ranking-relevance.md`, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/ranking-relevance.md")]
+struct RankingDocDoctests;
+
+/// The Rust examples of `docs/reliability.md`, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/reliability.md")]
+struct ReliabilityDocDoctests;
+
 pub mod analysis;
 pub mod error;
 pub mod index;
