@@ -5,8 +5,8 @@
 //! Elasticsearch's `track_total_hits`, the count stops once it passes
 //! [`SearchRequest::track_total_hits`](super::SearchRequest::track_total_hits) (10,000 by
 //! default) and the response says « more than that » ([`SearchResponse::total_exact`](
-//! super::SearchResponse::total_exact)). It runs tantivy's own doc sets, scoring disabled
-//! (no BM25, phrases checked for existence only), and reads no position past the limit.
+//! super::SearchResponse::total_exact)). It scores nothing and reads no position past the
+//! limit.
 
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, COLLECT_BLOCK_BUFFER_LEN, TERMINATED};
@@ -35,9 +35,11 @@ pub(crate) struct Counted {
 /// top-k search then looks at those only, and checks no phrase position a second time for a
 /// document that does not match.
 ///
-/// `scoring` is the query's weight with scoring enabled (the search's own): a segment whose
-/// clauses need no second phase is counted on its flattened clauses, a window of
-/// [`WINDOW`] documents at a time in bit sets; one with phrases runs tantivy's doc sets.
+/// `scoring` is the query's weight with scoring enabled (the search's own): each segment is
+/// counted on its flattened clauses ([`Plan`]), a window of [`WINDOW`] documents at a time in
+/// bit sets; a phrase's positions are read only for a document no other clause of its group
+/// already holds. A segment where some group has only phrases runs tantivy's doc sets
+/// instead (scoring disabled: they only ask whether a phrase occurs).
 pub(crate) fn count_up_to(
     searcher: &Searcher,
     query: &dyn Query,
@@ -46,9 +48,9 @@ pub(crate) fn count_up_to(
     collect: bool,
 ) -> tantivy::Result<Counted> {
     let collect = collect && limit <= MAX_COLLECTED;
-    let mut tantivy_weight: Option<Box<dyn Weight>> = None;
     let mut n = 0usize;
     let mut docs: Vec<Vec<DocId>> = Vec::new();
+    let mut tantivy_weight: Option<Box<dyn Weight>> = None;
     for reader in searcher.segment_readers() {
         let left = limit.saturating_sub(n);
         let mut seg = Vec::new();
@@ -59,13 +61,15 @@ pub(crate) fn count_up_to(
         });
         let got = match plan {
             None => 0,
-            Some(plan) if !plan.clauses.iter().any(|c| c.two_phase) => {
+            Some(plan) if !plan.needs_checks() => {
                 count_plan(plan, reader, left, collect.then_some(&mut seg))
             }
             Some(_) => {
+                // every clause of a group is a phrase: tantivy's doc sets only ask whether a
+                // phrase occurs, not how often
                 if tantivy_weight.is_none() {
-                    tantivy_weight =
-                        Some(query.weight(EnableScoring::disabled_from_searcher(searcher))?);
+                    let disabled = EnableScoring::disabled_from_searcher(searcher);
+                    tantivy_weight = Some(query.weight(disabled)?);
                 }
                 let w = tantivy_weight.as_deref().expect("built above");
                 count_docs(w, reader, left, collect.then_some(&mut seg))?
@@ -95,6 +99,11 @@ fn count_plan(
             members[g].push(i);
         }
     }
+    // clauses needing a check come last: a document another clause of the group holds is
+    // not checked (a proximity phrase's documents hold its words)
+    for m in &mut members {
+        m.sort_by_key(|&i| plan.clauses[i].two_phase);
+    }
     let mut n = 0usize;
     let mut base: DocId = 0;
     let words = (WINDOW / 64) as usize;
@@ -115,11 +124,15 @@ fn count_plan(
         for m in &members {
             bits.iter_mut().for_each(|w| *w = 0);
             for &i in m {
+                let check = plan.clauses[i].two_phase;
                 let c = &mut plan.clauses[i].s;
                 let mut d = c.seek(base);
                 while d < end {
                     let o = (d - base) as usize;
-                    bits[o / 64] |= 1 << (o % 64);
+                    let bit = 1 << (o % 64);
+                    if bits[o / 64] & bit == 0 && (!check || c.matches()) {
+                        bits[o / 64] |= bit;
+                    }
                     d = c.advance();
                 }
             }

@@ -46,6 +46,12 @@ impl Plan {
         });
     }
 
+    /// Whether some group holds only two-phase clauses (every match of it must be checked).
+    pub(crate) fn needs_checks(&self) -> bool {
+        (0..self.groups)
+            .any(|g| self.clauses.iter().filter(|c| c.group == Some(g)).all(|c| c.two_phase))
+    }
+
     fn group(&mut self) -> usize {
         self.groups += 1;
         self.groups - 1

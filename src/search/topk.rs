@@ -49,13 +49,13 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use tantivy::columnar::Column;
-use tantivy::query::{EnableScoring, Query, Scorer, Weight};
+use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DateTime, DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
 use super::plan::Plan;
 use super::rank_key::{rank_key, recency, RankKey};
 use super::Sort;
-use crate::index::{SegmentDates, Warm, DATE_FIELD};
+use crate::index::{SegmentDates, Warm, DATE_BLOCK, DATE_FIELD};
 use crate::query::prune::{into_prune, PruneScorer};
 use crate::query::Budget;
 
@@ -207,8 +207,9 @@ pub(crate) fn top_k(
     warm: &Warm,
 ) -> tantivy::Result<Vec<TopHit>> {
     let mut collector = Collector::new(page, margin);
+    // the conjunction as bounded scorers too: probed and sought at every candidate
     let tier_weight: Option<Box<dyn Weight>> = match tier {
-        Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(searcher))?),
+        Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(searcher))?),
         None => None,
     };
     let mut clock = Clock { budget, countdown: CHECK_EVERY };
@@ -217,7 +218,7 @@ pub(crate) fn top_k(
             continue;
         };
         let tier = match &tier_weight {
-            Some(w) => Some(w.scorer(reader, 1.0)?),
+            Some(w) => Some(Tier { docs: into_prune(w.scorer(reader, 1.0)?), checked: None }),
             None => None,
         };
         let dates = warm.dates(reader);
@@ -263,6 +264,35 @@ impl Clock<'_> {
     }
 }
 
+/// The documents of the first tier (matching all the words) in a segment.
+struct Tier {
+    docs: Option<Box<dyn PruneScorer>>,
+    /// The document last checked, and the answer.
+    checked: Option<(DocId, bool)>,
+}
+
+impl Tier {
+    /// The first candidate at or after `target` (a superset of the tier).
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.docs.as_mut().map_or(TERMINATED, |d| d.seek(target))
+    }
+
+    /// Whether `doc` is in the tier.
+    fn holds(&mut self, doc: DocId) -> bool {
+        if let Some((at, answer)) = self.checked {
+            if at == doc {
+                return answer;
+            }
+        }
+        let answer = match &mut self.docs {
+            Some(d) => d.seek(doc) == doc && d.matches(),
+            None => false,
+        };
+        self.checked = Some((doc, answer));
+        answer
+    }
+}
+
 /// The matches of a segment, when the count saw them all: the only candidates.
 struct Gate<'g> {
     docs: &'g [DocId],
@@ -288,7 +318,7 @@ struct SegmentRun<'r> {
     plan: Plan,
     /// Clauses alone in their group: every match matches them.
     required: Vec<usize>,
-    tier: Option<Box<dyn Scorer>>,
+    tier: Option<Tier>,
     order: Order,
     prune: bool,
     dates: Arc<SegmentDates>,
@@ -296,6 +326,9 @@ struct SegmentRun<'r> {
     /// Essential clauses of the current window (indices), the others by decreasing bound.
     essential: Vec<usize>,
     others: Vec<usize>,
+    /// Whether the key depends on the date (newest or oldest first, recency, or a constant
+    /// score that dates order).
+    by_date: bool,
     /// The plan's score is the same for every match (only constant clauses, all required).
     constant: Option<f32>,
     /// Scratch: whether each group has a matching clause.
@@ -315,7 +348,7 @@ impl<'r> SegmentRun<'r> {
         reader: &'r SegmentReader,
         segment: u32,
         root: Box<dyn PruneScorer>,
-        tier: Option<Box<dyn Scorer>>,
+        tier: Option<Tier>,
         order: Order,
         prune: bool,
         dates: Arc<SegmentDates>,
@@ -342,7 +375,10 @@ impl<'r> SegmentRun<'r> {
             s
         });
         let n = plan.groups;
+        let by_date =
+            order.sort != Sort::Relevance || order.half_life.is_some() || constant.is_some();
         SegmentRun {
+            by_date,
             reader,
             gate: None,
             segment,
@@ -395,6 +431,10 @@ impl<'r> SegmentRun<'r> {
                 break;
             }
             let mut end = pos.saturating_add(MAX_WINDOW - 1).min(max_doc - 1);
+            if self.by_date {
+                // date bounds are per date block: a window ends with its block
+                end = end.min(pos - pos % DATE_BLOCK + DATE_BLOCK - 1);
+            }
             let mut any = false;
             for c in &mut self.plan.clauses {
                 let d = c.s.seek(pos);
@@ -441,8 +481,7 @@ impl<'r> SegmentRun<'r> {
             }
             if tier_required {
                 if let Some(t) = &mut self.tier {
-                    let d = if t.doc() < pos { t.seek(pos) } else { t.doc() };
-                    pos = pos.max(d);
+                    pos = pos.max(t.seek(pos));
                 }
             }
             if pos == start || pos == TERMINATED {
@@ -494,10 +533,7 @@ impl<'r> SegmentRun<'r> {
     fn window_tier(&mut self, from: DocId, to: DocId) -> u8 {
         match &mut self.tier {
             None => 1,
-            Some(t) => {
-                let d = if t.doc() < from { t.seek(from) } else { t.doc() };
-                u8::from(d <= to)
-            }
+            Some(t) => u8::from(t.seek(from) <= to),
         }
     }
 
@@ -659,10 +695,7 @@ impl<'r> SegmentRun<'r> {
         self.touched.clear();
         let tier = match &mut self.tier {
             None => 1,
-            Some(t) => {
-                let d = if t.doc() < doc { t.seek(doc) } else { t.doc() };
-                u8::from(d == doc)
-            }
+            Some(t) => u8::from(t.holds(doc)),
         };
         let mut date = None;
         // the score to beat, and the factor from the query's score to the key's

@@ -164,14 +164,27 @@ impl Weight for BoolWeight {
     }
 }
 
+/// What is known of an optional clause on the current candidate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Unknown,
+    Matches,
+    Misses,
+}
+
 /// The node: required clauses (driven by the cheapest), optional clauses, exclusions.
+///
+/// Optional clauses that do not decide the match (beside required ones) are only moved and
+/// checked when the candidate's score or bound is asked: the all-words tier, a conjunction
+/// with the proximity phrase as optional clause, is probed without reading positions.
 pub(crate) struct BoolNode {
     parts: BoolParts,
     /// The required clause that leads the intersection.
     driver: usize,
     doc: DocId,
-    /// Per optional clause: whether it matched the current candidate (after `matches`).
-    confirmed: Vec<bool>,
+    /// Per optional clause, on the current candidate.
+    known: Vec<Known>,
+    /// Whether the current candidate was confirmed.
     checked: bool,
 }
 
@@ -190,23 +203,28 @@ impl BoolNode {
                 return parts.should.pop();
             }
         }
+        if parts.must.is_empty() {
+            // without a required clause, the optional ones decide the match
+            parts.should_required = true;
+        }
         // the cheapest required clause drives the intersection; scores add up in clause order
         let driver = (0..parts.must.len()).min_by_key(|&i| parts.must[i].cost()).unwrap_or(0);
         let n = parts.should.len();
         let mut node =
-            BoolNode { parts, driver, doc: 0, confirmed: vec![false; n], checked: false };
+            BoolNode { parts, driver, doc: 0, known: vec![Known::Unknown; n], checked: false };
         node.doc = node.settle(0);
         Some(Box::new(node))
     }
 
-    /// The first candidate at or after `target`, every clause moved there.
+    /// The first candidate at or after `target`.
     fn settle(&mut self, mut target: DocId) -> DocId {
         self.checked = false;
+        self.known.iter_mut().for_each(|k| *k = Known::Unknown);
+        let p = &mut self.parts;
         'outer: loop {
             if target >= TERMINATED {
                 return TERMINATED;
             }
-            let p = &mut self.parts;
             if p.must.is_empty() {
                 let mut min = TERMINATED;
                 for c in &mut p.should {
@@ -230,14 +248,16 @@ impl BoolNode {
                         continue 'outer;
                     }
                 }
-                let mut any = false;
-                for c in &mut p.should {
-                    let d = if c.doc() < target { c.seek(target) } else { c.doc() };
-                    any |= d == target;
-                }
-                if p.should_required && !any {
-                    target += 1;
-                    continue;
+                if p.should_required {
+                    let mut any = false;
+                    for c in &mut p.should {
+                        let d = if c.doc() < target { c.seek(target) } else { c.doc() };
+                        any |= d == target;
+                    }
+                    if !any {
+                        target += 1;
+                        continue;
+                    }
                 }
             }
             for x in &mut p.must_not {
@@ -249,6 +269,26 @@ impl BoolNode {
             }
             return target;
         }
+    }
+
+    /// Moves the optional clauses to the current candidate; whether clause `i` is on it.
+    fn on(&mut self, i: usize) -> bool {
+        let doc = self.doc;
+        let c = &mut self.parts.should[i];
+        let d = if c.doc() < doc { c.seek(doc) } else { c.doc() };
+        d == doc
+    }
+
+    /// Whether optional clause `i` matches the current candidate.
+    fn confirm(&mut self, i: usize) -> bool {
+        match self.known[i] {
+            Known::Matches => return true,
+            Known::Misses => return false,
+            Known::Unknown => {}
+        }
+        let ok = self.on(i) && self.parts.should[i].matches();
+        self.known[i] = if ok { Known::Matches } else { Known::Misses };
+        ok
     }
 }
 
@@ -272,7 +312,7 @@ impl PruneScorer for BoolNode {
     }
 
     fn cost(&self) -> u64 {
-        match self.parts.must.first() {
+        match self.parts.must.get(self.driver) {
             Some(c) => c.cost(),
             None => self.parts.should.iter().map(|c| c.cost()).sum(),
         }
@@ -286,19 +326,12 @@ impl PruneScorer for BoolNode {
         if self.checked {
             return true;
         }
-        let doc = self.doc;
         for c in &mut self.parts.must {
             if !c.matches() {
                 return false;
             }
         }
-        let mut any = false;
-        for (i, c) in self.parts.should.iter_mut().enumerate() {
-            let ok = c.doc() == doc && c.matches();
-            self.confirmed[i] = ok;
-            any |= ok;
-        }
-        if self.parts.should_required && !any {
+        if self.parts.should_required && !(0..self.parts.should.len()).any(|i| self.confirm(i)) {
             return false;
         }
         self.checked = true;
@@ -306,14 +339,13 @@ impl PruneScorer for BoolNode {
     }
 
     fn doc_bound(&mut self) -> Score {
-        let doc = self.doc;
         let mut b = 0.0;
         for c in &mut self.parts.must {
             b += c.doc_bound();
         }
-        for c in &mut self.parts.should {
-            if c.doc() == doc {
-                b += c.doc_bound();
+        for i in 0..self.parts.should.len() {
+            if self.known[i] != Known::Misses && self.on(i) {
+                b += self.parts.should[i].doc_bound();
             }
         }
         b
@@ -327,9 +359,9 @@ impl PruneScorer for BoolNode {
         for c in &mut self.parts.must {
             s += c.score();
         }
-        for (i, c) in self.parts.should.iter_mut().enumerate() {
-            if self.confirmed[i] {
-                s += c.score();
+        for i in 0..self.parts.should.len() {
+            if self.confirm(i) {
+                s += self.parts.should[i].score();
             }
         }
         s
@@ -341,7 +373,14 @@ impl PruneScorer for BoolNode {
 
     fn block_last(&mut self) -> DocId {
         let mut last = TERMINATED;
-        for c in self.parts.must.iter_mut().chain(self.parts.should.iter_mut()) {
+        for c in &mut self.parts.must {
+            if c.doc() != TERMINATED {
+                last = last.min(c.block_last());
+            }
+        }
+        for i in 0..self.parts.should.len() {
+            self.on(i);
+            let c = &mut self.parts.should[i];
             if c.doc() != TERMINATED {
                 last = last.min(c.block_last());
             }
@@ -360,7 +399,9 @@ impl PruneScorer for BoolNode {
             }
             b += c.block_bound(upto);
         }
-        for c in &mut self.parts.should {
+        for i in 0..self.parts.should.len() {
+            self.on(i);
+            let c = &mut self.parts.should[i];
             if c.doc() <= upto {
                 b += c.block_bound(upto);
             }
