@@ -10,15 +10,17 @@
 //!    (best of 3 runs, docs/s, MB/s of title + lead + body text, ratio). These repeated runs
 //!    find depeche's process-wide stem memo warm, as a long-running indexer does; the very first
 //!    indexing of the process (cold) is measured and printed once, before them;
-//! 2. query latency: a 100,000-article index generated from the bundled articles (paragraphs
-//!    and dates resampled with a fixed seed) for each engine, then p50/p99 of each query kind
-//!    over repeated runs, printed as a table. depeche is timed through its full search API
-//!    (count + 10 hits + snippets); the stock index through `QueryParser` + `Count` + `TopDocs`
-//!    (10) + loading the 10 stored documents.
+//! 2. query latency (`search/latency.rs`, whose docs list its settings): a 100,000-article index
+//!    generated from the bundled articles (paragraphs and dates resampled with a fixed seed) for
+//!    each engine, then p50/p99 of each query kind over repeated runs, the two engines
+//!    alternating, printed as a table. depeche is timed through its full search API (count + 10
+//!    hits + snippets); the stock index through `QueryParser` + `Count` + `TopDocs` (10) +
+//!    loading the 10 stored documents.
 //!
-//! Set `DEPECHE_BENCH_DOCS` to change the size of the generated index, and
-//! `DEPECHE_BENCH_PROFILE=1` to skip the indexing benches and print, instead, the analyzers' own
-//! throughput (warm, repeated passes) and a breakdown of each query's latency.
+//! Set `DEPECHE_BENCH_DOCS` to change the size of the generated index,
+//! `DEPECHE_BENCH_LATENCY=1` to run only the query latency, and `DEPECHE_BENCH_PROFILE=1` to
+//! skip the indexing benches and print, instead, the analyzers' own throughput (warm, repeated
+//! passes) before the query latency.
 //!
 //! `DEPECHE_BENCH_FLOOR=1` runs only the indexing floor: each engine's indexing of the bundled
 //! corpus beside the same documents with their terms analyzed beforehand and replayed by a
@@ -32,17 +34,16 @@
 #[path = "../tests/data/adversarial.rs"]
 mod adversarial;
 mod common;
+#[path = "search/latency.rs"]
+mod latency;
 
 use std::hint::black_box;
-use std::ops::Bound;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use depeche::analysis::{ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER, FRENCH_INDEXING_ANALYZER};
 use depeche::index::{Article, IndexOptions, NewsIndex, NewsSchema};
 use depeche::search::SearchRequest;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery};
 use tantivy::schema::{
     DateOptions, Field, FieldType, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
     Value, STORED,
@@ -365,74 +366,6 @@ fn indexing_floor() {
     }
 }
 
-const QUERIES: [(&str, &str); 7] = [
-    ("term", "gouvernement"),
-    ("two terms", "transformation numérique"),
-    ("phrase", "\"premier ministre\""),
-    ("phrase + stop word", "\"ministère de la culture\""),
-    // depeche asks for the capital mark at each capitalized position; stock cannot tell
-    ("case-checked phrase", "\"Le Monde\""),
-    ("prefix", "numéri*"),
-    ("filtered", "élections"),
-];
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn time_runs(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, Duration, usize) {
-    let mut total = 0;
-    for _ in 0..5 {
-        total = f();
-    }
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    (percentile(&times, 0.5), percentile(&times, 0.99), total)
-}
-
-fn stock_query(stock: &Stock, kind: &str, q: &str) -> Box<dyn Query> {
-    let parser = QueryParser::for_index(&stock.index, vec![stock.text]);
-    match kind {
-        "prefix" => {
-            // The stock chain stems the prefix too: "numéri" → its stem, as a prefix.
-            let mut a = common::stock_french();
-            let mut s = a.token_stream("numéri");
-            let stem = s.next().map(|t| t.text.clone()).unwrap_or_default();
-            Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(stock.text, &stem), 0, true))
-        }
-        "filtered" => {
-            let date = stock.date.expect("date field");
-            let day = |s: &str| {
-                Term::from_field_date_for_search(
-                    date,
-                    DateTime::from_timestamp_secs(
-                        depeche::index::parse_date(s).expect("date").unix_timestamp(),
-                    ),
-                )
-            };
-            let range = RangeQuery::new(
-                Bound::Included(day("2016-01-01")),
-                Bound::Excluded(day("2017-01-01")),
-            );
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, parser.parse_query(q).expect("query")),
-                (Occur::Must, Box::new(range)),
-            ]))
-        }
-        _ => parser.parse_query(q).expect("query"),
-    }
-}
-
 fn analyzer_speeds() {
     let text: String = articles().iter().map(|a| format!("{}\n{}\n", a.title, a.body)).collect();
     for (name, mut a) in [
@@ -449,77 +382,6 @@ fn analyzer_speeds() {
             black_box(n);
         });
         println!("  analyzer {name}: {:.1} MB/s", text.len() as f64 / 1e6 / d.as_secs_f64());
-    }
-}
-
-fn latency() {
-    let n: usize =
-        std::env::var("DEPECHE_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let runs = 300;
-    let docs = common::generated(&articles(), n);
-    let t = Instant::now();
-    let depeche = index_depeche(&docs, 2);
-    let dt = t.elapsed();
-    let t = Instant::now();
-    let stock = stock_index(true);
-    index_stock(&stock, &docs, 2);
-    let st = t.elapsed();
-    println!(
-        "\nquery latency on {n} generated articles ({:.0} MB of text; indexed in {:.1} s by depeche, {:.1} s by stock, 2 threads), {runs} runs each",
-        text_bytes(&docs) as f64 / 1e6,
-        dt.as_secs_f64(),
-        st.as_secs_f64()
-    );
-    drop(docs);
-    let reader = stock.index.reader().expect("reader");
-    let searcher = reader.searcher();
-    println!("| query | depeche p50 | depeche p99 | depeche total | stock p50 | stock p99 | stock total |");
-    println!("|---|---|---|---|---|---|---|");
-    for (kind, q) in QUERIES {
-        let mut req = SearchRequest::new(q);
-        if kind == "filtered" {
-            req = req.since("2016-01-01").until("2016-12-31");
-        }
-        let (dp50, dp99, dtotal) = time_runs(runs, || depeche.search(&req).expect("search").total);
-        if std::env::var("DEPECHE_BENCH_PROFILE").is_ok() {
-            let nosnip = req.clone().snippets(false);
-            let (a, _, _) = time_runs(runs, || depeche.search(&nosnip).expect("search").total);
-            let parsed = depeche::query::parse(q);
-            let mut qb = depeche::query::QueryBuilder::new(depeche.schema());
-            let (b, _, _) = time_runs(runs, || {
-                black_box(qb.build(&parsed, None, None));
-                0
-            });
-            let built = qb.build(&parsed, None, None);
-            let searcher = depeche.searcher();
-            let (c, _, _) = time_runs(runs, || searcher.search(&built.any, &Count).expect("count"));
-            let mut first = req.clone();
-            first.ranking = depeche::query::Ranking::ablations().swap_remove(0).1;
-            let (f, _, _) = time_runs(runs, || depeche.search(&first).expect("search").total);
-            println!(
-                "  profile {kind}: no snippets p50 {a:?}, build {b:?}, count(any) {c:?}, \
-                 first-version ranking p50 {f:?}"
-            );
-        }
-        let query = stock_query(&stock, kind, q);
-        let (sp50, sp99, stotal) = time_runs(runs, || {
-            let (count, top) = searcher
-                .search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))
-                .expect("search");
-            for (_, addr) in top {
-                let d: TantivyDocument = searcher.doc(addr).expect("doc");
-                black_box(d);
-            }
-            count
-        });
-        let label = format!("{kind}: {q}");
-        println!(
-            "| {label} | {:.2} ms | {:.2} ms | {dtotal} | {:.2} ms | {:.2} ms | {stotal} |",
-            dp50.as_secs_f64() * 1e3,
-            dp99.as_secs_f64() * 1e3,
-            sp50.as_secs_f64() * 1e3,
-            sp99.as_secs_f64() * 1e3,
-        );
     }
 }
 
@@ -615,6 +477,10 @@ fn main() {
         adversarial_latency();
         return;
     }
+    if std::env::var("DEPECHE_BENCH_LATENCY").is_ok() {
+        latency::run();
+        return;
+    }
     if std::env::var("DEPECHE_BENCH_PROFILE").is_err() {
         first_pass();
         benches();
@@ -623,5 +489,5 @@ fn main() {
     } else {
         analyzer_speeds();
     }
-    latency();
+    latency::run();
 }

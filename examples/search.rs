@@ -16,9 +16,10 @@
 //!   existing index is opened with checksum verification and a damaged one is refused (exit 1)
 //! - `--add FILE.jsonl`: import FILE into the index and print the import report; with no query,
 //!   only import
-//! - `--json`: one JSON object per hit
+//! - `--json`: one JSON object per hit, with the response's `total` and `total_exact`
 //! - `--batch FILE`: one query per line; one JSON line per query:
-//!   `{"query": …, "total": …, "hits": [{"id": …, "score": …}, …]}`, or
+//!   `{"query": …, "total": …, "total_exact": …, "hits": [{"id": …, "score": …}, …]}`
+//!   (`total_exact` false: more than `total` articles match), or
 //!   `{"query": …, "error": "query refused (…): …"}` for a query past one of the
 //!   [query limits](depeche::query::QueryLimits), and the batch goes on
 //! - `--limit N` (default 10), `--lang fr|en`, `--since DATE`, `--until DATE`
@@ -172,7 +173,7 @@ fn bold(text: &str, ranges: &[std::ops::Range<usize>], color: bool) -> String {
     out
 }
 
-fn print_human(
+pub(crate) fn print_human(
     out: &mut dyn Write,
     r: &SearchResponse,
     offset: usize,
@@ -211,14 +212,25 @@ fn print_human(
     } else {
         format!(", showing {}-{}", offset + 1, offset + r.hits.len())
     };
-    writeln!(
-        out,
-        "{} result{}{} in {:.1} ms",
-        r.total,
-        if r.total == 1 { "" } else { "s" },
-        shown,
-        r.took.as_secs_f64() * 1e3
-    )
+    let count = if r.total_exact {
+        format!("{} result{}", r.total, if r.total == 1 { "" } else { "s" })
+    } else {
+        format!("more than {} results", thousands(r.total))
+    };
+    writeln!(out, "{count}{shown} in {:.1} ms", r.took.as_secs_f64() * 1e3)
+}
+
+/// `n` with a comma between thousands: `10,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut s = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            s.push(',');
+        }
+        s.push(c);
+    }
+    s
 }
 
 /// Runs the command line `args` (without the program name), writing results to `out`.
@@ -285,7 +297,12 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
             };
             let hits: Vec<serde_json::Value> =
                 r.hits.iter().map(|h| serde_json::json!({"id": h.id, "score": h.score})).collect();
-            let line = serde_json::json!({"query": query, "total": r.total, "hits": hits});
+            let line = serde_json::json!({
+                "query": query,
+                "total": r.total,
+                "total_exact": r.total_exact,
+                "hits": hits
+            });
             writeln!(out, "{line}").map_err(io)?;
         }
     }
@@ -293,7 +310,11 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
         let r = index.search(&request(&o, query)).map_err(|e| failure(e.to_string()))?;
         if o.json {
             for hit in &r.hits {
-                let line = serde_json::to_string(hit).map_err(|e| failure(e.to_string()))?;
+                let mut line = serde_json::to_value(hit).map_err(|e| failure(e.to_string()))?;
+                if let Some(fields) = line.as_object_mut() {
+                    fields.insert("total".into(), r.total.into());
+                    fields.insert("total_exact".into(), r.total_exact.into());
+                }
                 writeln!(out, "{line}").map_err(io)?;
             }
         } else {

@@ -514,6 +514,8 @@ fn example_flags() {
         out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 1);
     assert!(lines[0]["id"].is_string() && lines[0]["score"].is_number());
+    assert!(lines[0]["total"].as_u64().is_some_and(|t| t >= 1), "{}", lines[0]);
+    assert_eq!(lines[0]["total_exact"], true);
 
     let out =
         run(&["--index", idx, "--json", "--lang", "en", "président", "OR", "president"]).unwrap();
@@ -527,6 +529,7 @@ fn example_flags() {
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["query"], "securite");
     assert_eq!(lines[0]["total"], 1);
+    assert_eq!(lines[0]["total_exact"], true);
     assert_eq!(lines[0]["hits"][0]["id"], "securite");
     assert_eq!(lines[1]["hits"].as_array().unwrap().len(), 2);
     assert_eq!(lines[2]["total"], 0);
@@ -656,5 +659,29 @@ proptest::proptest! {
     fn any_unicode_query_is_answered(q in "\\PC{0,40}") {
         let r = shared_index().search(&SearchRequest::new(q.clone()));
         proptest::prop_assert!(r.is_ok(), "query {:?}: {:?}", q, r);
+    }
+}
+
+#[test]
+fn example_says_more_than_when_the_count_stopped_at_its_limit() {
+    let response = |total, total_exact| SearchResponse {
+        total,
+        total_exact,
+        hits: Vec::new(),
+        facets: None,
+        warnings: Vec::new(),
+        took: std::time::Duration::ZERO,
+    };
+    let cases = [
+        (10_000, false, "more than 10,000 results"),
+        (1_234_567, false, "more than 1,234,567 results"),
+        (10_000, true, "10000 results"),
+        (1, true, "1 result in"),
+    ];
+    for (total, exact, want) in cases {
+        let mut out = Vec::new();
+        cli::print_human(&mut out, &response(total, exact), 0, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.starts_with(want), "{total} {exact}: {out}");
     }
 }

@@ -22,6 +22,7 @@ mod article;
 mod import;
 mod schema;
 mod verify;
+mod warm;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -34,6 +35,7 @@ pub(crate) use article::facet;
 pub use article::{parse_date, Article, MAX_ID_BYTES, MAX_YEAR, MIN_YEAR};
 pub use import::{ImportReport, Progress, Refusal, IMPORT_COMMIT_BYTES};
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
+pub use warm::{SegmentDates, Warm, DATE_BLOCK};
 
 use crate::analysis::{analyzer, exact_analyzer, indexing_analyzer, register_analyzers, Lang};
 use crate::error::contain_panic;
@@ -153,6 +155,8 @@ pub struct NewsIndex {
     dir: Option<PathBuf>,
     options: IndexOptions,
     analyzers: Mutex<Vec<Analyzers>>,
+    /// The reader's warmer (the reader holds it weakly).
+    warm: std::sync::Arc<Warm>,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -273,7 +277,13 @@ impl NewsIndex {
         options: IndexOptions,
     ) -> Result<NewsIndex> {
         register_analyzers(index.tokenizers());
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let warm = std::sync::Arc::new(Warm::default());
+        let warmer: std::sync::Arc<dyn tantivy::Warmer> = warm.clone();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![std::sync::Arc::downgrade(&warmer)])
+            .try_into()?;
         Ok(NewsIndex {
             index,
             schema,
@@ -282,6 +292,7 @@ impl NewsIndex {
             dir,
             options,
             analyzers: Mutex::new(Vec::new()),
+            warm,
         })
     }
 
@@ -303,6 +314,11 @@ impl NewsIndex {
     /// A searcher on the last commit.
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// What the reader's warmer prepared for each segment (see [`Warm`]).
+    pub fn warm(&self) -> &Warm {
+        &self.warm
     }
 
     /// Analyzers from the pool (warm stem caches), or fresh ones; give them back with

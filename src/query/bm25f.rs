@@ -32,10 +32,11 @@
 use std::sync::Arc;
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+
+use super::prune::{saturation, BlockCursor, Bm25Bound, BoolParts, PruneScorer, SAFETY};
 
 /// A term on several weighted fields, scored with BM25F (see the module docs).
 #[derive(Clone, Debug)]
@@ -155,11 +156,20 @@ impl Query for Bm25fQuery {
 /// One field's postings of the term in a segment.
 struct FieldPostings {
     part: usize,
-    postings: SegmentPostings,
+    postings: BlockCursor,
     norms: FieldNormReader,
+    /// The part's `weight / norm` per field-norm id (a copy, read once per posting).
+    cache: Box<[f32; 256]>,
+    /// Block bounds of this field's `tf / norm`, times the field's weight.
+    bound: Bm25Bound,
 }
 
 /// Unions the postings of the term over the fields and scores with BM25F.
+///
+/// It bounds its scores for pruning ([`PruneScorer`]): over a block, `tf~` is at most the
+/// sum over the fields of their weight times the block maximum of `tf / norm`, read from
+/// tantivy's stored block maxima (see `crate::query::prune`), and the score at most
+/// `boost · idf · (k1 + 1) · tf~ / (k1 + tf~)` of that.
 pub struct Bm25fScorer {
     fields: Vec<FieldPostings>,
     parts: Arc<Vec<FieldPart>>,
@@ -175,38 +185,63 @@ impl Bm25fScorer {
     }
 
     /// `tf~` of the current doc.
+    #[inline]
     fn tf(&self) -> f32 {
+        let doc = self.doc;
         let mut tf = 0.0;
         for f in &self.fields {
-            if f.postings.doc() == self.doc {
-                let id = f.norms.fieldnorm_id(self.doc);
-                tf += self.parts[f.part].cache[id as usize] * f.postings.term_freq() as f32;
+            if f.postings.doc() == doc {
+                let id = f.norms.fieldnorm_id(doc);
+                tf += f.cache[id as usize] * f.postings.tf() as f32;
             }
         }
         tf
+    }
+
+    fn bm25f(&self, tf: f32) -> Score {
+        if tf <= 0.0 {
+            // Fields of weight 0 only (and k1 = 0 would make it 0 / 0).
+            return 0.0;
+        }
+        self.factor * tf / (self.k1 + tf)
+    }
+
+    #[inline]
+    fn next(&mut self) -> DocId {
+        let doc = self.doc;
+        let mut min = TERMINATED;
+        for f in &mut self.fields {
+            let mut d = f.postings.doc();
+            if d == doc {
+                d = f.postings.advance();
+            }
+            min = min.min(d);
+        }
+        self.doc = min;
+        min
+    }
+
+    #[inline]
+    fn seek_to(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        let mut min = TERMINATED;
+        for f in &mut self.fields {
+            min = min.min(f.postings.seek(target));
+        }
+        self.doc = min;
+        min
     }
 }
 
 impl DocSet for Bm25fScorer {
     fn advance(&mut self) -> DocId {
-        let doc = self.doc;
-        for f in &mut self.fields {
-            if f.postings.doc() == doc {
-                f.postings.advance();
-            }
-        }
-        self.doc = self.min_doc();
-        self.doc
+        self.next()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        for f in &mut self.fields {
-            if f.postings.doc() < target {
-                f.postings.seek(target);
-            }
-        }
-        self.doc = self.min_doc();
-        self.doc
+        self.seek_to(target)
     }
 
     fn doc(&self) -> DocId {
@@ -214,18 +249,71 @@ impl DocSet for Bm25fScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.fields.iter().map(|f| f.postings.size_hint()).max().unwrap_or(0)
+        self.fields.iter().map(|f| f.postings.doc_freq()).max().unwrap_or(0)
     }
 }
 
 impl Scorer for Bm25fScorer {
     fn score(&mut self) -> Score {
-        let tf = self.tf();
+        self.bm25f(self.tf())
+    }
+}
+
+impl PruneScorer for Bm25fScorer {
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn advance(&mut self) -> DocId {
+        self.next()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.seek_to(target)
+    }
+
+    fn cost(&self) -> u64 {
+        self.fields.iter().map(|f| u64::from(f.postings.doc_freq())).sum()
+    }
+
+    fn doc_bound(&mut self) -> Score {
+        self.bm25f(self.tf())
+    }
+
+    fn score(&mut self) -> Score {
+        self.bm25f(self.tf())
+    }
+
+    fn max_score(&self) -> Score {
+        self.factor.max(0.0) * SAFETY
+    }
+
+    fn block_last(&mut self) -> DocId {
+        let mut last = TERMINATED;
+        for f in &self.fields {
+            if f.postings.doc() != TERMINATED {
+                last = last.min(f.postings.block_last());
+            }
+        }
+        last
+    }
+
+    fn block_bound(&mut self, upto: DocId) -> Score {
+        let mut tf = 0.0f32;
+        for f in &mut self.fields {
+            if f.postings.doc() <= upto {
+                let w = self.parts[f.part].weight;
+                tf += w * f.bound.block(&mut f.postings, &f.norms);
+            }
+        }
         if tf <= 0.0 {
-            // Fields of weight 0 only (and k1 = 0 would make it 0 / 0).
             return 0.0;
         }
-        self.factor * tf / (self.k1 + tf)
+        (self.factor * saturation(tf, self.k1) * SAFETY).min(PruneScorer::max_score(self))
+    }
+
+    fn into_bool(self: Box<Self>) -> Result<BoolParts, Box<dyn PruneScorer>> {
+        Err(self)
     }
 }
 
@@ -234,12 +322,11 @@ impl Bm25fWeight {
         let mut fields = Vec::with_capacity(self.parts.len());
         for (i, part) in self.parts.iter().enumerate() {
             let field = part.term.field();
-            let inverted = reader.inverted_index(field)?;
-            if let Some(postings) =
-                inverted.read_postings(&part.term, IndexRecordOption::WithFreqs)?
-            {
+            if let Some(postings) = BlockCursor::open(reader, &part.term)? {
                 let norms = reader.get_fieldnorms_reader(field)?;
-                fields.push(FieldPostings { part: i, postings, norms });
+                let bound = Bm25Bound::new(reader, &part.term, self.b, part.avg_len)?;
+                let cache = Box::new(part.cache);
+                fields.push(FieldPostings { part: i, postings, norms, cache, bound });
             }
         }
         let mut scorer = Bm25fScorer {
@@ -261,14 +348,14 @@ impl Weight for Bm25fWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.bm25f_scorer(reader, 1.0)?;
-        if scorer.doc() > doc || scorer.seek(doc) != doc {
+        if scorer.doc > doc || scorer.seek_to(doc) != doc {
             return Err(TantivyError::InvalidArgument(format!(
                 "document #{doc} does not match «{}»",
                 self.text
             )));
         }
         let tf = scorer.tf();
-        let score = scorer.score();
+        let score = Scorer::score(&mut scorer);
         let mut e = Explanation::new_with_string(format!("BM25F «{}»", self.text), score);
         e.add_detail(Explanation::new_with_string(
             format!(
@@ -283,8 +370,8 @@ impl Weight for Bm25fWeight {
             }
             let part = &self.parts[f.part];
             let len = f.norms.fieldnorm(doc);
-            let tf_f = f.postings.term_freq();
-            let contribution = part.cache[f.norms.fieldnorm_id(doc) as usize] * tf_f as f32;
+            let tf_f = f.postings.tf();
+            let contribution = f.cache[f.norms.fieldnorm_id(doc) as usize] * tf_f as f32;
             e.add_detail(Explanation::new_with_string(
                 format!(
                     "{}: tf {tf_f} × weight {} / (1 − b + b × length {len} / average {:.1})",
@@ -312,6 +399,7 @@ impl Weight for Bm25fWeight {
 mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
     use tantivy::Searcher;
 
     use super::*;

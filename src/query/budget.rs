@@ -66,6 +66,11 @@ impl Budget {
         Box::new(Budgeted { inner: query, clock: Arc::clone(&self.clock) })
     }
 
+    /// Whether the deadline has passed (while armed); the search is then refused.
+    pub(crate) fn expired(&self) -> bool {
+        self.clock.over()
+    }
+
     /// Whether a wrapped query was stopped.
     pub(crate) fn tripped(&self) -> bool {
         self.clock.tripped.load(Ordering::Relaxed)
@@ -94,7 +99,7 @@ impl Clone for Budgeted {
 impl Query for Budgeted {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(BudgetedWeight {
-            inner: self.inner.weight(scoring)?,
+            inner: super::prune::weight_of(self.inner.as_ref(), scoring)?,
             clock: Arc::clone(&self.clock),
         }))
     }
@@ -127,11 +132,21 @@ impl Weight for BudgetedWeight {
     }
 }
 
-struct BudgetedScorer {
+pub(crate) struct BudgetedScorer {
     inner: Box<dyn Scorer>,
     clock: Arc<Clock>,
     countdown: u32,
     stopped: bool,
+}
+
+/// The scorer inside a budgeted one (the top-k engine reads the clock itself), or `scorer`.
+pub(crate) fn unwrap_budgeted(mut scorer: Box<dyn Scorer>) -> Box<dyn Scorer> {
+    loop {
+        match scorer.downcast::<BudgetedScorer>() {
+            Ok(b) => scorer = b.inner,
+            Err(s) => return s,
+        }
+    }
 }
 
 impl BudgetedScorer {

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring,
-    Explanation, Occur as TOccur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation,
+    Occur as TOccur, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -18,6 +18,7 @@ use super::budget::Budget;
 use super::expand::Expansion;
 use super::label::Labelled;
 use super::limits::{expanding_words, QueryLimits};
+use super::prune::{DisMax, Phrase};
 use super::ranking::{Boosts, FieldScoring, Ranking};
 use crate::analysis::{is_question_word, is_stop_word, Lang, CAPITAL_MARK};
 use crate::index::{facet, Analyzers, NewsSchema};
@@ -124,7 +125,8 @@ fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
     if (b - 1.0).abs() < f32::EPSILON {
         q
     } else {
-        Box::new(BoostQuery::new(q, b))
+        // tantivy's BoostQuery hides what it boosts: the guard lets pruning see it
+        Box::new(BoostQuery::new(Box::new(Labelled::guard(q)), b))
     }
 }
 
@@ -142,7 +144,7 @@ impl Clone for Excluded {
 
 impl Query for Excluded {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(ExcludedWeight(self.0.weight(scoring)?)))
+        Ok(Box::new(ExcludedWeight(super::prune::weight_of(self.0.as_ref(), scoring)?)))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -272,10 +274,7 @@ fn phrase_query(field: Field, groups: &[Vec<String>], slop: u32) -> Option<Box<d
     match terms.len() {
         0 => None,
         1 => positions_query(field, groups),
-        _ => Some(Box::new(Labelled::new(
-            "phrase",
-            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
-        ))),
+        _ => Some(Box::new(Labelled::new("phrase", Box::new(Phrase::new(terms, slop))))),
     }
 }
 
@@ -327,10 +326,8 @@ fn case_checked_query(
         }
     }
     (terms.len() > 1).then(|| {
-        Box::new(Labelled::new(
-            "case-checked phrase",
-            Box::new(PhraseQuery::new_with_offset(terms)),
-        )) as Box<dyn Query>
+        Box::new(Labelled::new("case-checked phrase", Box::new(Phrase::new(terms, 0))))
+            as Box<dyn Query>
     })
 }
 
@@ -747,7 +744,7 @@ impl QueryBuilder {
             (1, _) => per_field.pop()?,
             // One query per language: an article is in one language only.
             (_, FieldScoring::Bm25f) => any_of(per_field)?,
-            _ => guarded(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie)),
+            _ => guarded(DisMax::new(per_field, self.boosts().tie)),
         };
         if precise {
             return Some(stemmed);
@@ -821,7 +818,7 @@ impl QueryBuilder {
         match per_field.len() {
             0 => None,
             1 => per_field.pop(),
-            _ => Some(guarded(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie))),
+            _ => Some(guarded(DisMax::new(per_field, self.boosts().tie))),
         }
     }
 
@@ -893,7 +890,7 @@ impl QueryBuilder {
                         .enumerate()
                         .map(|(i, t)| (i, Term::from_field_text(field, t)))
                         .collect();
-                    let phrase = PhraseQuery::new_with_offset_and_slop(seq, PROXIMITY_SLOP);
+                    let phrase = Phrase::new(seq, PROXIMITY_SLOP);
                     qs.push(Box::new(Labelled::new("words close together", Box::new(phrase)))
                         as Box<dyn Query>);
                 }

@@ -55,7 +55,8 @@ impl Clone for Labelled {
 
 impl Query for Labelled {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(LabelledWeight { label: self.label, inner: self.inner.weight(scoring)? }))
+        let inner = super::prune::weight_of(self.inner.as_ref(), scoring)?;
+        Ok(Box::new(LabelledWeight { label: self.label, inner }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {

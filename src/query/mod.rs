@@ -59,6 +59,7 @@ mod expand;
 mod label;
 mod limits;
 mod parse;
+pub mod prune;
 mod ranking;
 
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};

@@ -43,9 +43,12 @@
 //! Sorting by [`Sort::Newest`] or [`Sort::Oldest`] orders every matching document by date,
 //! then score, then id; articles without a date come last.
 
+mod count;
 mod explain;
+mod plan;
 mod rank_key;
 mod snippet;
+mod topk;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -56,7 +59,7 @@ use tantivy::query::{
     BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DateTime, DocAddress, DocId, Searcher, TantivyDocument, Term};
 
 pub use explain::{Explanation, ScoreNode};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
@@ -81,6 +84,8 @@ pub const MAX_OFFSET: usize = 100_000;
 const TIE_MARGIN: usize = 16;
 /// Facet values returned per facet.
 const FACET_TOP_K: usize = 50;
+/// Default of [`SearchRequest::track_total_hits`].
+pub const TRACK_TOTAL_HITS: usize = 10_000;
 
 /// The order of the hits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +165,15 @@ pub struct SearchRequest {
     /// [`Error::QueryRefused`]. Not read from JSON: a deserialized request gets the defaults.
     #[serde(skip)]
     pub limits: QueryLimits,
+    /// Count matches exactly up to this many; past it [`SearchResponse::total`] is this
+    /// number and [`SearchResponse::total_exact`] false (« more than 10,000 results »).
+    /// `usize::MAX` always counts exactly. Facets are always exact.
+    pub track_total_hits: usize,
+    /// Skip the matches that cannot make the page (dynamic pruning, see [`crate::search`]).
+    /// `false` scores every match, as tantivy's collectors do: the same hits, more slowly; for
+    /// tests and measurements. Not read from JSON.
+    #[serde(skip)]
+    pub pruning: bool,
 }
 
 impl Default for SearchRequest {
@@ -181,6 +195,8 @@ impl Default for SearchRequest {
             ranking: Ranking::default(),
             explain: false,
             limits: QueryLimits::default(),
+            track_total_hits: TRACK_TOTAL_HITS,
+            pruning: true,
         }
     }
 }
@@ -293,6 +309,30 @@ impl SearchRequest {
         self.limits = limits;
         self
     }
+
+    /// Sets [`SearchRequest::track_total_hits`].
+    ///
+    /// ```
+    /// let req = depeche::SearchRequest::new("grève").track_total_hits(usize::MAX);
+    /// assert_eq!(req.track_total_hits, usize::MAX);
+    /// ```
+    #[must_use]
+    pub fn track_total_hits(mut self, n: usize) -> Self {
+        self.track_total_hits = n;
+        self
+    }
+
+    /// Sets [`SearchRequest::pruning`].
+    ///
+    /// ```
+    /// let req = depeche::SearchRequest::new("grève").pruning(false);
+    /// assert!(!req.pruning);
+    /// ```
+    #[must_use]
+    pub fn pruning(mut self, on: bool) -> Self {
+        self.pruning = on;
+        self
+    }
 }
 
 /// One search result.
@@ -348,8 +388,11 @@ pub struct Facets {
 /// The answer to a [`SearchRequest`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchResponse {
-    /// Number of matching articles.
+    /// Number of matching articles when [`SearchResponse::total_exact`]; otherwise more than
+    /// this many match ([`SearchRequest::track_total_hits`]).
     pub total: usize,
+    /// Whether [`SearchResponse::total`] is the exact number of matches.
+    pub total_exact: bool,
     /// The requested page of hits.
     pub hits: Vec<Hit>,
     /// Facet counts, when asked for.
@@ -513,6 +556,9 @@ impl NewsIndex {
 
         let limit = req.limit.min(MAX_LIMIT);
         let offset = req.offset.min(MAX_OFFSET);
+        // the matches, when the count saw them all
+        let mut gate = None;
+        let mut weight = None;
         let (total, facets) = if req.facets {
             let mut fc = FacetCollector::for_field(FACET_FIELD);
             for root in ["/source", "/section", "/lang", "/year", "/tag"] {
@@ -536,9 +582,19 @@ impl NewsIndex {
                 year: get("/year"),
                 tag: get("/tag"),
             };
-            (Some(total), Some(facets))
-        } else if limit == 0 {
-            (Some(searcher.search(&any_f, &Count)?), None)
+            (Some((total, true)), Some(facets))
+        } else if limit == 0 || req.pruning {
+            let w = any_f.weight(EnableScoring::enabled_from_searcher(&searcher))?;
+            let c = count::count_up_to(
+                &searcher,
+                any_f.as_ref(),
+                w.as_ref(),
+                req.track_total_hits,
+                limit > 0,
+            )?;
+            gate = c.docs;
+            weight = Some(w);
+            (Some((c.total, c.exact)), None)
         } else {
             // Counted together with the top hits below.
             (None, None)
@@ -549,19 +605,28 @@ impl NewsIndex {
         }
 
         let mut hits = Vec::new();
-        let mut total = total.unwrap_or(0);
-        if limit > 0 && (offset < total || total == 0) {
-            let k = offset + limit + TIE_MARGIN;
-            let mut candidates = Vec::new();
+        let (mut total, mut total_exact) = total.unwrap_or((0, true));
+        if limit > 0 && (offset < total || !total_exact || total == 0) {
+            let page = offset + limit;
+            let k = page + TIE_MARGIN;
             // With several words and relevance order, articles matching all of them form the
             // first tier: one pass, the conjunction probed doc by doc.
             let tier = match req.sort {
                 Sort::Relevance => all.as_deref(),
                 _ => None,
             };
-            let (count, mut c) = self.top(&searcher, &any_f, tier, k, req)?;
-            total = count;
-            candidates.append(&mut c);
+            let candidates = if req.pruning {
+                let w = match weight {
+                    Some(w) => w,
+                    None => any_f.weight(EnableScoring::enabled_from_searcher(&searcher))?,
+                };
+                let only = (tier, gate.as_deref());
+                self.top_pruned(&searcher, w.as_ref(), only, page, req, budget.as_ref())?
+            } else {
+                let (count, c) = self.top(&searcher, &any_f, tier, k, req)?;
+                (total, total_exact) = (count, true);
+                c
+            };
             if tripped() {
                 self.give_back_analyzers(analyzers);
                 return Err(req.limits.over_budget());
@@ -603,6 +668,7 @@ impl NewsIndex {
         self.give_back_analyzers(analyzers);
         Ok(SearchResponse {
             total,
+            total_exact,
             hits,
             facets,
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
@@ -642,6 +708,40 @@ impl NewsIndex {
             .collect();
         self.break_ties(searcher, &mut cands)?;
         Ok((count, cands))
+    }
+
+    /// Top `k` of `query` by the request's sort key with dynamic pruning ([`topk`]), ties
+    /// broken by id.
+    fn top_pruned(
+        &self,
+        searcher: &Searcher,
+        weight: &dyn Weight,
+        (tier, gate): (Option<&dyn Query>, Option<&[Vec<DocId>]>),
+        page: usize,
+        req: &SearchRequest,
+        budget: Option<&Budget>,
+    ) -> Result<Vec<Candidate>> {
+        let order = topk::Order {
+            sort: req.sort,
+            half_life: req
+                .recency_half_life_days
+                .filter(|h| h.is_finite() && *h > 0.0)
+                .map(|h| h * 86_400.0),
+            now: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
+        };
+        let span = (page, TIE_MARGIN);
+        let prune = topk::pruning_on();
+        let top =
+            topk::top_k(searcher, weight, tier, gate, span, order, prune, budget, self.warm())?;
+        let mut cands: Vec<Candidate> = top
+            .into_iter()
+            .map(|h| {
+                let (t, a, b, score, raw) = h.key;
+                Candidate { key: (t, a, b), score, raw, addr: h.addr, id: None }
+            })
+            .collect();
+        self.break_ties(searcher, &mut cands)?;
+        Ok(cands)
     }
 
     /// Sorts by key (descending), then id (ascending) among equal keys.

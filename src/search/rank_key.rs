@@ -85,20 +85,42 @@ impl SegmentRankKeys {
     }
 
     fn key(&self, tier: u8, doc: DocId, score: Score) -> RankKey {
-        let date = self.date(doc);
-        let d = date.map(|d| d as f64);
-        match self.sort {
-            Sort::Relevance => {
-                let mut s = score;
-                if let (Some(h), Some(d)) = (self.half_life, date) {
-                    let age = (self.now - d).max(0) as f32;
-                    s *= 1.0 + RECENCY_WEIGHT * 0.5f32.powf(age / h);
-                }
-                (tier, f64::from(s), d.unwrap_or(f64::MIN), s, score)
-            }
-            Sort::Newest => (tier, d.unwrap_or(f64::MIN), f64::from(score), score, score),
-            Sort::Oldest => (tier, d.map_or(f64::MIN, |d| -d), f64::from(score), score, score),
+        rank_key(self.sort, self.half_life, self.now, tier, self.date(doc), score)
+    }
+}
+
+/// The recency factor of an article of `date` (seconds), `now` and the half-life `h`
+/// (seconds): `1 + RECENCY_WEIGHT × 0.5^(age / h)`, 1 without a date or a half-life.
+pub(crate) fn recency(half_life: Option<f32>, now: i64, date: Option<i64>) -> f32 {
+    match (half_life, date) {
+        (Some(h), Some(d)) => {
+            let age = (now - d).max(0) as f32;
+            1.0 + RECENCY_WEIGHT * 0.5f32.powf(age / h)
         }
+        _ => 1.0,
+    }
+}
+
+/// The key of a hit of `score` (the query's), `date` and `tier` (see [`RankKey`]).
+pub(crate) fn rank_key(
+    sort: Sort,
+    half_life: Option<f32>,
+    now: i64,
+    tier: u8,
+    date: Option<i64>,
+    score: Score,
+) -> RankKey {
+    let d = date.map(|d| d as f64);
+    match sort {
+        Sort::Relevance => {
+            let mut s = score;
+            if half_life.is_some() && date.is_some() {
+                s *= recency(half_life, now, date);
+            }
+            (tier, f64::from(s), d.unwrap_or(f64::MIN), s, score)
+        }
+        Sort::Newest => (tier, d.unwrap_or(f64::MIN), f64::from(score), score, score),
+        Sort::Oldest => (tier, d.map_or(f64::MIN, |d| -d), f64::from(score), score, score),
     }
 }
 
