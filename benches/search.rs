@@ -27,6 +27,10 @@
 //! tokenizer that does no analysis (tantivy's own work for each schema), with and without
 //! depeche's exact-form field.
 //!
+//! The end-to-end import (the example's `--add` against stock tantivy, on the bundled corpus
+//! copied 20 times and on `DEPECHE_BENCH_DOCS` generated articles) runs after the indexing
+//! benches; `DEPECHE_BENCH_IMPORT=1` runs only it (see `benches/search/import.rs`).
+//!
 //! `DEPECHE_BENCH_ADVERSARIAL=1` runs only the adversarial queries of
 //! `tests/data/adversarial.rs` on the generated index (default query limits, full search API
 //! with snippets): each one's outcome and its slowest and median time over repeated runs.
@@ -36,6 +40,8 @@ mod adversarial;
 mod common;
 #[path = "search/latency.rs"]
 mod latency;
+#[path = "search/import.rs"]
+mod import;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -469,6 +475,21 @@ fn first_pass() {
 }
 
 fn main() {
+    if import::stock_child() {
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_IMPORT").is_ok() {
+        import::run(CORPUS, &articles());
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_CRASH").is_ok() {
+        import::crash_rerun(&articles());
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_BAD_LINES").is_ok() {
+        import::bad_lines(&articles());
+        return;
+    }
     if std::env::var("DEPECHE_BENCH_FLOOR").is_ok() {
         indexing_floor();
         return;
@@ -486,6 +507,7 @@ fn main() {
         benches();
         Criterion::default().configure_from_args().final_summary();
         indexing_summary();
+        import::run(CORPUS, &articles());
     } else {
         analyzer_speeds();
     }

@@ -15,7 +15,12 @@
 //! - `--index DIR`: use (or create, empty) the index in DIR instead of the bundled one; an
 //!   existing index is opened with checksum verification and a damaged one is refused (exit 1)
 //! - `--add FILE.jsonl`: import FILE into the index and print the import report; with no query,
-//!   only import
+//!   only import. On a terminal a progress bar shows articles/s, MB/s, the time left and the
+//!   lines refused so far
+//! - `--threads N` (default: every core, at most 8), `--memory MB` (default 512 MB a thread,
+//!   at most 2,000): the indexing threads and memory of `--add`
+//! - `--progress`: show the progress of `--add` even when standard error is not a terminal (a
+//!   line every 10 s)
 //! - `--json`: one JSON object per hit, with the response's `total` and `total_exact`
 //! - `--batch FILE`: one query per line; one JSON line per query:
 //!   `{"query": …, "total": …, "total_exact": …, "hits": [{"id": …, "score": …}, …]}`
@@ -34,7 +39,7 @@ use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use depeche::index::NewsIndex;
+use depeche::index::{ImportOptions, IndexOptions, NewsIndex, Progress};
 use depeche::search::{check_filter_date, SearchRequest, SearchResponse, Sort};
 use depeche::Lang;
 
@@ -43,7 +48,7 @@ mod common;
 pub(crate) use common::{default_index_dir, ensure_corpus_index, failure, CliError, BUNDLED};
 
 const USAGE: &str = "usage: search [--index DIR] [--add FILE.jsonl] [--json] [--batch FILE] \
-[--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] \
+[--threads N] [--memory MB] [--progress] [--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] \
 [--explain] [QUERY...]";
 
 fn usage(message: impl Into<String>) -> CliError {
@@ -56,6 +61,9 @@ pub(crate) struct Options {
     pub(crate) query: Option<String>,
     pub(crate) index: Option<PathBuf>,
     pub(crate) add: Vec<PathBuf>,
+    pub(crate) threads: Option<usize>,
+    pub(crate) memory_mb: Option<usize>,
+    pub(crate) progress: bool,
     pub(crate) json: bool,
     pub(crate) batch: Option<PathBuf>,
     pub(crate) limit: usize,
@@ -95,6 +103,20 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
             "--index" => o.index = Some(PathBuf::from(value("--index")?)),
             "--add" => o.add.push(PathBuf::from(value("--add")?)),
             "--batch" => o.batch = Some(PathBuf::from(value("--batch")?)),
+            "--progress" => o.progress = true,
+            "--threads" | "--memory" => {
+                let v = value(flag)?;
+                let n: usize = v
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| usage(format!("{flag}: {v:?} is not a positive number")))?;
+                if flag == "--threads" {
+                    o.threads = Some(n);
+                } else {
+                    o.memory_mb = Some(n);
+                }
+            }
             "--limit" => {
                 let v = value("--limit")?;
                 o.limit =
@@ -131,11 +153,14 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
 
 /// Opens the index in `dir` (`--index`), checking its checksums, or creates an empty one
 /// when `dir` holds none. A damaged index is the user's data: refuse it, never rebuild it.
-fn open_user_index(dir: &Path) -> Result<NewsIndex, CliError> {
+fn open_user_index(dir: &Path, options: IndexOptions) -> Result<NewsIndex, CliError> {
     let opened = if dir.join("meta.json").exists() {
-        NewsIndex::open_verified(dir)
+        NewsIndex::open_or_create_with(dir, options).and_then(|index| {
+            index.verify()?;
+            Ok(index)
+        })
     } else {
-        NewsIndex::open_or_create(dir)
+        NewsIndex::open_or_create_with(dir, options)
     };
     opened.map_err(|e| failure(format!("{}: {e}", dir.display())))
 }
@@ -260,13 +285,14 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
         }
     }
     let index = match &o.index {
-        Some(dir) => open_user_index(dir)?,
+        Some(dir) => open_user_index(dir, index_options(&o))?,
         None => ensure_corpus_index(&default_index_dir(), BUNDLED)?.0,
     };
     let json_out = o.json || o.batch.is_some();
     for file in &o.add {
+        let progress = if o.progress { Progress::Always } else { Progress::Auto };
         let report = index
-            .import_jsonl_file(file)
+            .import_jsonl_file_with(file, &ImportOptions { progress, ..Default::default() })
             .map_err(|e| failure(format!("{}: {e}", file.display())))?;
         let text = format!("{}: {report}", file.display());
         if json_out {

@@ -501,8 +501,14 @@ fn example_flags() {
     let file = file.to_str().unwrap();
 
     let out = run(&["--index", idx, "--add", file]).unwrap();
-    assert!(out.contains("11 indexed, 1 refused"), "{out}");
+    assert!(out.contains("11 indexed, 1 refused, 0 replaced"), "{out}");
     assert!(out.contains("line 12"), "{out}");
+    let again = dir.path().join("again");
+    let again = again.to_str().unwrap();
+    let out = run(&["--index", again, "--add", file, "--threads", "1", "--memory", "100"]);
+    assert!(out.unwrap().contains("11 indexed, 1 refused, 0 replaced"));
+    let out = run(&["--index", again, "--add", file, "--progress"]).unwrap();
+    assert!(out.contains("11 indexed, 1 refused, 11 replaced"), "{out}");
 
     let out = run(&["--index", idx, "securite"]).unwrap();
     assert!(out.contains("Conseil de défense"), "{out}");
@@ -594,6 +600,8 @@ fn example_errors() {
     assert!(usage(&["--lang", "de", "x"]).contains("de"));
     assert!(usage(&["--sort", "random", "x"]).contains("random"));
     assert!(usage(&["x", "--limit"]).contains("--limit needs a value"));
+    assert!(usage(&["--threads", "0", "x"]).contains("--threads: \"0\""));
+    assert!(usage(&["--memory", "lots", "x"]).contains("--memory: \"lots\""));
     assert!(usage(&[]).contains("nothing to do"));
     let dir = tempfile::tempdir().unwrap();
     let idx = dir.path().join("idx");

@@ -20,6 +20,7 @@
 
 mod article;
 mod import;
+mod merge;
 mod schema;
 mod verify;
 mod warm;
@@ -28,12 +29,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::IndexWriterOptions;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 pub(crate) use article::facet;
 pub use article::{parse_date, Article, MAX_ID_BYTES, MAX_YEAR, MIN_YEAR};
-pub use import::{ImportReport, Progress, Refusal, IMPORT_COMMIT_BYTES};
+pub use import::{
+    ImportOptions, ImportReport, Progress, Refusal, IMPORT_COMMIT_BYTES, IMPORT_KEEP_BYTES,
+    IMPORT_MERGE_TO, LOG_EVERY, WINDOW_PER_THREAD,
+};
+pub use merge::MergeReport;
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
 pub use warm::{SegmentDates, Warm, DATE_BLOCK};
 
@@ -41,20 +47,36 @@ use crate::analysis::{analyzer, exact_analyzer, indexing_analyzer, register_anal
 use crate::error::contain_panic;
 use crate::{Error, Result};
 
-/// Default indexing memory budget: 64 MB, shared by the indexing threads.
-pub const DEFAULT_MEMORY_BUDGET: usize = 64_000_000;
+/// Default indexing memory budget per indexing thread: 512 MB (see [`IndexOptions`]).
+pub const DEFAULT_MEMORY_BUDGET_PER_THREAD: usize = 512_000_000;
+/// The default total indexing memory budget is at most this: 2 GB.
+pub const MAX_DEFAULT_MEMORY_BUDGET: usize = 2_000_000_000;
+/// The default number of indexing threads is at most this (tantivy's own limit).
+pub const MAX_DEFAULT_THREADS: usize = 8;
 /// The smallest memory budget per indexing thread tantivy accepts.
 pub const MIN_MEMORY_BUDGET_PER_THREAD: usize = 15_000_000;
-/// An article may hold at most the memory budget divided by this many bytes of text (see
-/// [`NewsIndex::max_article_bytes`]): 4 MB with the default budget.
+/// An article may hold at most the memory budget of one indexing thread divided by this many
+/// bytes of text (see [`NewsIndex::max_article_bytes`]).
 pub const ARTICLE_BUDGET_SHARE: usize = 16;
 
 /// How the index writes: memory budget and indexing threads.
 ///
+/// The default uses every core ([`std::thread::available_parallelism`], at most
+/// [`MAX_DEFAULT_THREADS`]) and [`DEFAULT_MEMORY_BUDGET_PER_THREAD`] per thread, at most
+/// [`MAX_DEFAULT_MEMORY_BUDGET`] in all: 1 GB on two cores. The budget is tantivy's indexing
+/// memory, taken as documents arrive (a few small writes take little of it); each thread
+/// writes a segment when its share is full, so a larger budget gives fewer, larger segments
+/// and less merging. A bulk import takes about the budget plus a few hundred MB at its peak
+/// (measured in `docs/performance.md`).
+///
 /// ```
-/// let options = depeche::index::IndexOptions { memory_budget: 100_000_000, threads: 2 };
-/// let index = depeche::index::NewsIndex::create_in_ram_with(options).unwrap();
+/// use depeche::index::{IndexOptions, NewsIndex};
+/// let options = IndexOptions { memory_budget: 100_000_000, threads: 2 };
+/// let index = NewsIndex::create_in_ram_with(options).unwrap();
 /// assert_eq!(index.num_articles(), 0);
+/// let default = IndexOptions::default();
+/// assert!(default.threads >= 1);
+/// assert_eq!(default.memory_budget, IndexOptions::with_threads(default.threads).memory_budget);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IndexOptions {
@@ -67,8 +89,45 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { memory_budget: DEFAULT_MEMORY_BUDGET, threads: 1 }
+        IndexOptions::with_threads(default_threads())
     }
+}
+
+impl IndexOptions {
+    /// `threads` indexing threads with the default budget for that many:
+    /// [`DEFAULT_MEMORY_BUDGET_PER_THREAD`] each, at most [`MAX_DEFAULT_MEMORY_BUDGET`].
+    ///
+    /// ```
+    /// use depeche::index::IndexOptions;
+    /// assert_eq!(IndexOptions::with_threads(1).memory_budget, 512_000_000);
+    /// assert_eq!(IndexOptions::with_threads(8).memory_budget, 2_000_000_000);
+    /// ```
+    pub fn with_threads(threads: usize) -> IndexOptions {
+        let threads = threads.max(1);
+        let memory_budget =
+            DEFAULT_MEMORY_BUDGET_PER_THREAD.saturating_mul(threads).min(MAX_DEFAULT_MEMORY_BUDGET);
+        IndexOptions { memory_budget, threads }
+    }
+
+    /// The threads, at least 1.
+    pub(crate) fn thread_count(&self) -> usize {
+        self.threads.max(1)
+    }
+
+    /// The memory budget of one indexing thread, after the raise to the minimum.
+    pub(crate) fn budget_per_thread(&self) -> usize {
+        (self.memory_budget / self.thread_count()).max(MIN_MEMORY_BUDGET_PER_THREAD)
+    }
+}
+
+/// The default number of indexing threads: the available parallelism, at most
+/// [`MAX_DEFAULT_THREADS`] (1 when it cannot be known).
+///
+/// ```
+/// assert!((1..=8).contains(&depeche::index::default_threads()));
+/// ```
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_DEFAULT_THREADS)
 }
 
 /// One French, one English and one exact-form analyzer.
@@ -343,27 +402,38 @@ impl NewsIndex {
     }
 
     /// The largest article [`NewsIndex::add`] accepts, in bytes of text (title, lead, body,
-    /// tags, source, section, author, URL): the memory budget (raised to the minimum per
-    /// thread, see [`IndexOptions`]) divided by [`ARTICLE_BUDGET_SHARE`], so 4 MB by default.
+    /// tags, source, section, author, URL): the memory budget of one indexing thread (see
+    /// [`IndexOptions`]) divided by [`ARTICLE_BUDGET_SHARE`], so 32 MB with the default
+    /// 512 MB per thread.
     ///
     /// tantivy checks its memory budget between documents only, and indexing one article
     /// takes 8 to 9 times its text in memory (measured: +35 MB for 4 MB, +387 MB for 50 MB:
     /// the parsed line, its copies in the document and the store, postings with positions),
-    /// so this bound keeps one article within the budget. Raise
-    /// [`IndexOptions::memory_budget`] to index larger ones.
+    /// so this bound keeps one article within the budget of the thread that indexes it.
+    /// Raise [`IndexOptions::memory_budget`] to index larger ones.
     ///
     /// ```
     /// use depeche::index::{IndexOptions, NewsIndex};
-    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// let options = IndexOptions { memory_budget: 64_000_000, threads: 1 };
+    /// let index = NewsIndex::create_in_ram_with(options).unwrap();
     /// assert_eq!(index.max_article_bytes(), 4_000_000);
-    /// let options = IndexOptions { memory_budget: 1_600_000_000, threads: 1 };
+    /// let options = IndexOptions { memory_budget: 3_200_000_000, threads: 2 };
     /// let index = NewsIndex::create_in_ram_with(options).unwrap();
     /// assert_eq!(index.max_article_bytes(), 100_000_000);
     /// ```
     pub fn max_article_bytes(&self) -> usize {
-        let threads = self.options.threads.max(1);
-        let budget = self.options.memory_budget.max(MIN_MEMORY_BUDGET_PER_THREAD * threads);
-        budget / ARTICLE_BUDGET_SHARE
+        self.options.budget_per_thread() / ARTICLE_BUDGET_SHARE
+    }
+
+    /// How this index writes.
+    ///
+    /// ```
+    /// use depeche::index::{IndexOptions, NewsIndex};
+    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// assert_eq!(index.options(), IndexOptions::default());
+    /// ```
+    pub fn options(&self) -> IndexOptions {
+        self.options
     }
 
     /// Number of articles visible to searches (committed, not deleted).
@@ -378,22 +448,63 @@ impl NewsIndex {
         Error::WriterFailed(err)
     }
 
-    fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
+    /// The writer lock, without creating the writer.
+    pub(crate) fn lock_writer(&self) -> MutexGuard<'_, Option<IndexWriter>> {
         // A poisoned lock only means another thread panicked mid-write; the writer itself is
         // still consistent (uncommitted work is simply lost at the next commit or rollback).
-        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.is_none() {
-            let threads = self.options.threads.max(1);
-            let budget = self.options.memory_budget.max(MIN_MEMORY_BUDGET_PER_THREAD * threads);
-            let writer: IndexWriter = self.index.writer_with_num_threads(threads, budget)?;
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The writer in `slot`, created when there is none.
+    pub(crate) fn ensure_writer<'a>(
+        &self,
+        slot: &'a mut Option<IndexWriter>,
+    ) -> Result<&'a mut IndexWriter> {
+        if slot.is_none() {
+            let options = IndexWriterOptions::builder()
+                .num_worker_threads(self.options.thread_count())
+                .memory_budget_per_thread(self.options.budget_per_thread())
+                .num_merge_threads(self.options.thread_count())
+                .build();
+            let writer: IndexWriter = self.index.writer_with_options(options)?;
             // A commit interrupted by a crash or a writer failure leaves files no commit names.
             // tantivy names delete files `<segment>.<opstamp>.del` and restarts opstamps from
             // the last commit, so the next commit could want the same name and fail with
-            // "file already exists": clear the leftovers first.
+            // "file already exists": clear the leftovers first. This also removes what a
+            // process killed in the middle of a merge left behind.
             writer.garbage_collect_files().wait()?;
-            *guard = Some(writer);
+            *slot = Some(writer);
         }
+        Ok(slot.as_mut().expect("the writer was just created"))
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
+        let mut guard = self.lock_writer();
+        self.ensure_writer(&mut guard)?;
         Ok(guard)
+    }
+
+    /// The document [`NewsIndex::add`] indexes for `article`, checked and within
+    /// [`NewsIndex::max_article_bytes`].
+    pub(crate) fn document(&self, article: &Article) -> Result<TantivyDocument> {
+        let checked = article.check()?;
+        let (bytes, max) = (text_bytes(article), self.max_article_bytes());
+        if bytes > max {
+            return Err(Error::InvalidArticle {
+                id: article.id.clone(),
+                reason: format!(
+                    "{bytes} bytes of text, more than the {max} an article may hold with this \
+                     memory budget (IndexOptions::memory_budget / threads / \
+                     {ARTICLE_BUDGET_SHARE})"
+                ),
+            });
+        }
+        Ok(checked.to_document(&self.schema))
+    }
+
+    /// The delete term of the article `id`.
+    pub(crate) fn id_term(&self, id: &str) -> Term {
+        Term::from_field_text(self.schema.id, id.trim())
     }
 
     /// Adds `article`, replacing any article with the same id (upsert). Visible after
@@ -418,24 +529,23 @@ impl NewsIndex {
     /// assert_eq!(index.num_articles(), 1);
     /// ```
     pub fn add(&self, article: &Article) -> Result<()> {
-        let checked = article.check()?;
-        let (bytes, max) = (text_bytes(article), self.max_article_bytes());
-        if bytes > max {
-            return Err(Error::InvalidArticle {
-                id: article.id.clone(),
-                reason: format!(
-                    "{bytes} bytes of text, more than the {max} an article may hold with this \
-                     memory budget (IndexOptions::memory_budget / {ARTICLE_BUDGET_SHARE})"
-                ),
-            });
-        }
-        let doc = checked.to_document(&self.schema);
+        let doc = self.document(article)?;
         let mut guard = self.writer()?;
-        if let Some(writer) = guard.as_ref() {
-            writer.delete_term(Term::from_field_text(self.schema.id, article.id.trim()));
-            if let Err(e) = writer.add_document(doc) {
-                return Err(NewsIndex::writer_failed(&mut guard, e));
-            }
+        self.add_locked(&mut guard, &article.id, doc)
+    }
+
+    /// Deletes the article `id`, then adds `doc`, on the writer in `slot` (created when
+    /// there is none).
+    pub(crate) fn add_locked(
+        &self,
+        slot: &mut Option<IndexWriter>,
+        id: &str,
+        doc: TantivyDocument,
+    ) -> Result<()> {
+        let writer = self.ensure_writer(slot)?;
+        writer.delete_term(self.id_term(id));
+        if let Err(e) = writer.add_document(doc) {
+            return Err(NewsIndex::writer_failed(slot, e));
         }
         Ok(())
     }
@@ -451,7 +561,7 @@ impl NewsIndex {
     pub fn delete(&self, id: &str) -> Result<()> {
         let guard = self.writer()?;
         if let Some(writer) = guard.as_ref() {
-            writer.delete_term(Term::from_field_text(self.schema.id, id.trim()));
+            writer.delete_term(self.id_term(id));
         }
         Ok(())
     }
@@ -472,13 +582,15 @@ impl NewsIndex {
     /// index.commit().unwrap();
     /// ```
     pub fn commit(&self) -> Result<()> {
-        {
-            let mut guard = self.writer()?;
-            if let Some(writer) = guard.as_mut() {
-                if let Err(e) = writer.commit() {
-                    return Err(NewsIndex::writer_failed(&mut guard, e));
-                }
-            }
+        let mut guard = self.writer()?;
+        self.commit_locked(&mut guard)
+    }
+
+    /// [`NewsIndex::commit`] on the writer in `slot` (created when there is none).
+    pub(crate) fn commit_locked(&self, slot: &mut Option<IndexWriter>) -> Result<()> {
+        let writer = self.ensure_writer(slot)?;
+        if let Err(e) = writer.commit() {
+            return Err(NewsIndex::writer_failed(slot, e));
         }
         if let Some(dir) = &self.dir {
             sync_dir(dir)?;
@@ -495,12 +607,36 @@ impl NewsIndex {
     /// ```
     pub fn rollback(&self) -> Result<()> {
         let mut guard = self.writer()?;
-        if let Some(writer) = guard.as_mut() {
+        self.rollback_locked(&mut guard)
+    }
+
+    /// [`NewsIndex::rollback`] on the writer in `slot`, if any.
+    pub(crate) fn rollback_locked(&self, slot: &mut Option<IndexWriter>) -> Result<()> {
+        if let Some(writer) = slot.as_mut() {
             if let Err(e) = writer.rollback() {
-                return Err(NewsIndex::writer_failed(&mut guard, e));
+                return Err(NewsIndex::writer_failed(slot, e));
             }
         }
         Ok(())
+    }
+
+    /// Stops the writer in `slot`, if any, once its background merges are done: tantivy
+    /// merges segments on threads of its own, and a process that ends while one runs leaves
+    /// a half-written segment behind. Pending (uncommitted) writes are dropped.
+    pub(crate) fn close_writer(slot: &mut Option<IndexWriter>) -> Result<()> {
+        if let Some(writer) = slot.take() {
+            writer.wait_merging_threads()?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for NewsIndex {
+    /// Waits for the writer's background merges, so that no half-written segment is left in
+    /// the directory (see [`NewsIndex::merge_segments`]); uncommitted writes are dropped.
+    fn drop(&mut self) {
+        let mut slot = self.lock_writer();
+        let _ = NewsIndex::close_writer(&mut slot);
     }
 }
 
