@@ -319,6 +319,15 @@ fn word_runs(text: &str) -> usize {
     runs
 }
 
+/// Clauses of `parsed`, as [`QueryLimits::max_clauses`] counts them.
+pub(crate) fn clause_count(parsed: &ParsedQuery) -> usize {
+    let mut count = Counts::default();
+    for c in &parsed.clauses {
+        count.node(&c.node);
+    }
+    count.clauses
+}
+
 /// Prefix and typo-tolerant words asked for in `parsed`.
 pub(crate) fn expanding_words(parsed: &ParsedQuery) -> usize {
     let mut count = Counts::default();

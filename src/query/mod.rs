@@ -51,6 +51,7 @@
 //! assert!(built.all.is_none()); // a single positive clause (and no tiers by default)
 //! ```
 
+mod aliases;
 mod ast;
 mod bm25f;
 mod budget;
@@ -60,7 +61,10 @@ mod label;
 mod limits;
 mod parse;
 mod ranking;
+mod synonyms;
+mod thesaurus;
 
+pub use aliases::BUNDLED_ALIASES;
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
 pub use bm25f::{Bm25fQuery, Bm25fScorer, Bm25fWeight};
 pub(crate) use budget::Budget;
@@ -69,9 +73,11 @@ pub use build::{
     BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
+pub use build::{MAX_IDF_RATIO, MIN_IDF_RATIO};
 pub use expand::{Expansion, POSTINGS_PER_DOC};
 pub use label::Labelled;
 pub use limits::{parse_limited, Limit, QueryLimits};
 pub use parse::parse;
 pub(crate) use parse::parse_day;
 pub use ranking::{Boosts, FieldScoring, Ranking};
+pub use thesaurus::{GroupKind, Name, Thesaurus, MAX_NAME_WORDS};

@@ -66,7 +66,7 @@ use rank_key::RankKeys;
 use crate::analysis::{detect_language, Lang};
 use crate::index::{facet, parse_date, NewsIndex, NewsSchema, FACET_FIELD};
 use crate::query::{
-    parse_day, parse_limited, Budget, BuiltQuery, QueryBuilder, QueryLimits, Ranking,
+    parse_day, parse_limited, Budget, BuiltQuery, QueryBuilder, QueryLimits, Ranking, Thesaurus,
 };
 use crate::{Error, Result};
 
@@ -160,6 +160,13 @@ pub struct SearchRequest {
     /// [`Error::QueryRefused`]. Not read from JSON: a deserialized request gets the defaults.
     #[serde(skip)]
     pub limits: QueryLimits,
+    /// The entity aliases and user synonyms the query expands with (default: the bundled
+    /// French ↔ English aliases, [`Thesaurus::bundled`]); see [`SearchRequest::synonyms`].
+    /// Not read from JSON.
+    #[serde(skip, default = "Thesaurus::bundled")]
+    pub thesaurus: Arc<Thesaurus>,
+    /// Look for a « did you mean » correction ([`SearchResponse::suggestion`]).
+    pub suggest: bool,
 }
 
 impl Default for SearchRequest {
@@ -181,6 +188,8 @@ impl Default for SearchRequest {
             ranking: Ranking::default(),
             explain: false,
             limits: QueryLimits::default(),
+            thesaurus: Thesaurus::bundled(),
+            suggest: true,
         }
     }
 }
@@ -291,6 +300,37 @@ impl SearchRequest {
     #[must_use]
     pub fn limits(mut self, limits: QueryLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Sets [`SearchRequest::thesaurus`]: the aliases and synonyms to expand with
+    /// ([`Thesaurus::empty`] for none).
+    #[must_use]
+    pub fn thesaurus(mut self, thesaurus: Arc<Thesaurus>) -> Self {
+        self.thesaurus = thesaurus;
+        self
+    }
+
+    /// Adds user synonyms to [`SearchRequest::thesaurus`] (the bundled aliases stay). For
+    /// many requests, extend a [`Thesaurus`] once and share it with
+    /// [`SearchRequest::thesaurus`] instead: this copies the table.
+    ///
+    /// ```
+    /// use depeche::{query::Thesaurus, SearchRequest};
+    /// let synonyms = Thesaurus::parse_synonyms("canapé, sofa, divan").unwrap();
+    /// let req = SearchRequest::new("canapé").synonyms(&synonyms);
+    /// assert_eq!(req.thesaurus.len(), Thesaurus::bundled().len() + 1);
+    /// ```
+    #[must_use]
+    pub fn synonyms(mut self, synonyms: &Thesaurus) -> Self {
+        Arc::make_mut(&mut self.thesaurus).extend(synonyms);
+        self
+    }
+
+    /// Sets [`SearchRequest::suggest`].
+    #[must_use]
+    pub fn suggest(mut self, on: bool) -> Self {
+        self.suggest = on;
         self
     }
 }
@@ -500,10 +540,11 @@ impl NewsIndex {
             .with_searcher(searcher.clone());
         builder.ranking = req.ranking.sanitized();
         builder.limits = req.limits;
+        builder.thesaurus = Arc::clone(&req.thesaurus);
         if let Some(b) = &budget {
             builder = builder.with_budget(b.clone());
         }
-        let BuiltQuery { any, all, highlight } = builder.build(&parsed, req.lang, stop_lang);
+        let BuiltQuery { any, all, highlight, .. } = builder.build(&parsed, req.lang, stop_lang);
         let mut analyzers = builder.into_analyzers();
         let any_f = match &budget {
             Some(b) => b.wrap(and(any, &filter)),
