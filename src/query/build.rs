@@ -2,7 +2,7 @@
 
 mod names;
 
-pub use names::{MAX_IDF_RATIO, MIN_IDF_RATIO};
+pub use names::{MAX_IDF_RATIO, MIN_IDF_RATIO, SAME_LANGUAGE_SHARE};
 
 use std::collections::HashSet;
 use std::ops::Bound;

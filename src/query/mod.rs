@@ -73,7 +73,7 @@ pub use build::{
     BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
-pub use build::{MAX_IDF_RATIO, MIN_IDF_RATIO};
+pub use build::{MAX_IDF_RATIO, MIN_IDF_RATIO, SAME_LANGUAGE_SHARE};
 pub use expand::{Expansion, POSTINGS_PER_DOC};
 pub use label::Labelled;
 pub use limits::{parse_limited, Limit, QueryLimits};

@@ -25,7 +25,8 @@
 //!   times the ratio of the typed name's idf to the target's (clamped to
 //!   [`MIN_IDF_RATIO`]..=[`MAX_IDF_RATIO`]), so that it scores about that share of what the same
 //!   match of the typed word would: `NATO` in an English article ranks below `OTAN` in a
-//!   French one, the typed word's exact-form boost aside. Replacements weigh 1.
+//!   French one, the typed word's exact-form boost aside. A name in the typed name's own
+//!   language weighs [`SAME_LANGUAGE_SHARE`] of that. Replacements weigh 1.
 //! - **Limits**: every name added counts as one clause against
 //!   [`QueryLimits::max_clauses`](crate::query::QueryLimits::max_clauses), on top of the
 //!   query's own; once the limit is reached no more names are added (nothing is refused). A
@@ -54,6 +55,11 @@ use crate::query::thesaurus::{typed_words, GroupKind, Match, Name, Thesaurus, Ty
 pub const MIN_IDF_RATIO: f32 = 0.5;
 /// Largest idf ratio applied to a name's weight.
 pub const MAX_IDF_RATIO: f32 = 4.0;
+
+/// The share of an alias's weight left to a name in the typed name's own language
+/// (`Grande-Bretagne` for `Royaume-Uni`): the reader used one of that language's names, and
+/// articles that use it come first; an article in the other language can only use its own.
+pub const SAME_LANGUAGE_SHARE: f32 = 0.3;
 
 /// A run of typed words that matched a name, in a list of clauses.
 pub(in crate::query) struct Span {
@@ -212,7 +218,8 @@ impl QueryBuilder {
     ) -> Option<Box<dyn Query>> {
         let mut typed = name.clone();
         typed.lang = None;
-        let q = self.name_query(&typed, scope, precise, ctx)?;
+        let langs = ctx.langs.clone();
+        let q = self.name_query(&typed, &langs, scope, precise, ctx)?;
         Some(Box::new(Labelled::named(format!("acronym «{}» in capitals", name.text), q)))
     }
 
@@ -315,20 +322,27 @@ impl QueryBuilder {
         ctx: &mut Ctx,
     ) -> Option<(Box<dyn Query>, bool)> {
         let typed_idf = self.idf_of(&m.typed.text, m.typed.lang, scope, true, ctx);
+        let langs = self.target_langs(m, ctx);
         let mut qs = Vec::new();
-        for (name, kind) in &m.targets {
+        for ((name, kind), langs) in m.targets.iter().zip(langs) {
             if ctx.aliases_left == 0 {
                 break;
+            }
+            if langs.is_empty() {
+                continue;
             }
             let ratio = match (typed_idf, self.idf_of(&name.text, name.lang, scope, false, ctx)) {
                 (Some(t), Some(n)) if n > 0.0 => t / n,
                 _ => 1.0,
             };
-            let weight = self.weight_of(*kind, ratio);
+            let mut weight = self.weight_of(*kind, ratio);
+            if *kind != GroupKind::Replacement && name.lang.is_some() && name.lang == m.typed.lang {
+                weight *= SAME_LANGUAGE_SHARE;
+            }
             if weight <= 0.0 {
                 continue;
             }
-            let Some(q) = self.name_query(name, scope, precise, ctx) else {
+            let Some(q) = self.name_query(name, &langs, scope, precise, ctx) else {
                 continue;
             };
             ctx.aliases_left -= 1;
@@ -340,21 +354,55 @@ impl QueryBuilder {
         any_of(qs).map(|q| (q, built))
     }
 
+    /// For each target of `m`, the languages it is searched in: those of its own that the
+    /// query searches, less those where it holds, word for word, what is searched already —
+    /// the typed words (`États-Unis d'Amérique` for `États-Unis`, `française` for
+    /// `français`) or a shorter target (`Organisation des Nations unies` beside `Nations
+    /// unies`). Such a name finds nothing new, and its articles would count twice.
+    fn target_langs(&mut self, m: &Match<'_>, ctx: &Ctx) -> Vec<Vec<Lang>> {
+        let mut plans: Vec<(usize, Lang, Vec<Vec<String>>)> = Vec::new();
+        for (i, (name, _)) in m.targets.iter().enumerate() {
+            for lang in Self::name_langs(name.lang, ctx) {
+                plans.push((i, lang, by_position(&analyze(self.analyzer(lang), &name.text))));
+            }
+        }
+        let mut typed: Vec<(Lang, Vec<Vec<String>>)> = Vec::new();
+        for lang in ctx.langs.clone() {
+            typed.push((lang, by_position(&analyze(self.analyzer(lang), &m.typed.text))));
+        }
+        let mut out = vec![Vec::new(); m.targets.len()];
+        for (i, lang, groups) in &plans {
+            let by_typed =
+                m.replace || typed.iter().any(|(l, t)| l == lang && holds_run(groups, t));
+            let by_other = plans.iter().any(|(j, l, other)| {
+                j != i
+                    && l == lang
+                    && holds_run(groups, other)
+                    && (other.len() < groups.len() || (other.len() == groups.len() && j < i))
+            });
+            if (!by_typed || m.replace) && !by_other {
+                out[*i].push(*lang);
+            }
+        }
+        out
+    }
+
     /// The languages of `ctx` a name of `lang` is searched in.
     fn name_langs(lang: Option<Lang>, ctx: &Ctx) -> Vec<Lang> {
         ctx.langs.iter().copied().filter(|l| lang.is_none_or(|n| n == *l)).collect()
     }
 
-    /// One name in its language's fields (see the module docs); highlighted unless `precise`.
+    /// One name in the fields of `langs` (see the module docs); highlighted unless `precise`.
     pub(super) fn name_query(
         &mut self,
         name: &Name,
+        langs: &[Lang],
         scope: Scope,
         precise: bool,
         ctx: &mut Ctx,
     ) -> Option<Box<dyn Query>> {
         let mut per_lang = Vec::new();
-        for lang in Self::name_langs(name.lang, ctx) {
+        for &lang in langs {
             let groups = by_position(&analyze(self.analyzer(lang), &name.text));
             if groups.is_empty() || groups.len() > self.limits.max_phrase_words {
                 continue;
@@ -492,6 +540,15 @@ impl QueryBuilder {
             .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.min(v))));
         min_occurring.or(max).map(|b| b + exact)
     }
+}
+
+/// Whether `groups` holds `run` as consecutive positions (a position matches when it has a
+/// term of the run's position).
+fn holds_run(groups: &[Vec<String>], run: &[Vec<String>]) -> bool {
+    !run.is_empty()
+        && groups
+            .windows(run.len())
+            .any(|w| w.iter().zip(run).all(|(g, r)| r.iter().any(|t| g.contains(t))))
 }
 
 /// Byte ranges of the words (one per position) of `text`, elided articles included.
