@@ -25,6 +25,14 @@
 //!   (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), `--sort relevance|newest|oldest`
 //! - `--explain`: under each hit, why it scores what it does (the terms matched in each field,
 //!   their BM25F parts, the boosts); with `--json`, an `explanation` object in each hit
+//! - « Did you mean »: a misspelled query prints `Did you mean: …` after the hits; with
+//!   `--json` each hit line carries `"suggestion": "…"` (or `null`), and a query with no hit
+//!   prints one line `{"query": …, "total": 0, "suggestion": …}`; `--batch` lines carry
+//!   `"suggestion"` too
+//! - `--synonyms FILE`: user synonyms in the Solr format (`a, b, c` and `a => b` lines), on
+//!   top of the bundled entity aliases; a bad line stops with its line number (status 2)
+//! - `--complete PREFIX [--limit N]`: the words of the index completing PREFIX, one per line
+//!   (`--json`: one line `{"prefix": …, "completions": […]}`); `--limit` defaults to 10
 //!
 //! Errors (missing file, bad flag, bad date, a single query refused by the query limits) print
 //! a message and exit with status 2 (usage) or 1 (anything else).
@@ -43,7 +51,7 @@ const STAMP: &str = "depeche-example.stamp";
 
 const USAGE: &str = "usage: search [--index DIR] [--add FILE.jsonl] [--json] [--batch FILE] \
 [--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] \
-[--explain] [QUERY...]";
+[--explain] [--synonyms FILE] [--complete PREFIX] [QUERY...]";
 
 /// An error with its exit status.
 #[derive(Debug)]
@@ -75,6 +83,10 @@ pub(crate) struct Options {
     pub(crate) sort: Sort,
     pub(crate) explain: bool,
     pub(crate) help: bool,
+    pub(crate) synonyms: Option<PathBuf>,
+    pub(crate) complete: Option<String>,
+    /// The bundled aliases and the `--synonyms` (read by [`run`]).
+    pub(crate) thesaurus: Option<std::sync::Arc<depeche::query::Thesaurus>>,
 }
 
 pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
@@ -127,14 +139,19 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
                 let v = value("--sort")?;
                 o.sort = v.parse().map_err(|e| usage(format!("--sort: {e}")))?;
             }
+            "--synonyms" => o.synonyms = Some(PathBuf::from(value("--synonyms")?)),
+            "--complete" => o.complete = Some(value("--complete")?),
             other => return Err(usage(format!("unknown flag {other}"))),
         }
     }
     if !words.is_empty() {
         o.query = Some(words.join(" "));
     }
-    if o.query.is_none() && o.batch.is_none() && o.add.is_empty() && !o.help {
-        return Err(usage("nothing to do: give a query, --batch FILE or --add FILE"));
+    if o.query.is_none() && o.batch.is_none() && o.add.is_empty() && o.complete.is_none() && !o.help
+    {
+        return Err(usage(
+            "nothing to do: give a query, --batch FILE, --add FILE or --complete PREFIX",
+        ));
     }
     Ok(o)
 }
@@ -239,6 +256,7 @@ fn open_user_index(dir: &Path) -> Result<NewsIndex, CliError> {
 
 fn request(o: &Options, query: &str) -> SearchRequest {
     SearchRequest {
+        thesaurus: o.thesaurus.clone().unwrap_or_else(depeche::query::Thesaurus::bundled),
         query: query.to_string(),
         lang: o.lang,
         since: o.since.clone(),
@@ -316,13 +334,17 @@ fn print_human(
         if r.total == 1 { "" } else { "s" },
         shown,
         r.took.as_secs_f64() * 1e3
-    )
+    )?;
+    if let Some(s) = &r.suggestion {
+        writeln!(out, "Did you mean: {s}")?;
+    }
+    Ok(())
 }
 
 /// Runs the command line `args` (without the program name), writing results to `out`.
 /// `color` turns on bold highlights (a terminal).
 pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(), CliError> {
-    let o = parse_args(args)?;
+    let mut o = parse_args(args)?;
     if o.help {
         writeln!(out, "{USAGE}").map_err(|e| failure(e.to_string()))?;
         return Ok(());
@@ -337,13 +359,20 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
     };
     let started = Instant::now();
     // Check the input files before touching the index.
-    for f in o.add.iter().chain(o.batch.iter()) {
+    for f in o.add.iter().chain(o.batch.iter()).chain(o.synonyms.iter()) {
         if !f.exists() {
             return Err(failure(format!("{}: no such file", f.display())));
         }
         if f.is_dir() {
             return Err(failure(format!("{}: is a directory, not a file", f.display())));
         }
+    }
+    if let Some(path) = &o.synonyms {
+        let synonyms =
+            depeche::query::Thesaurus::load_synonyms(path).map_err(|e| usage(e.to_string()))?;
+        let mut thesaurus = (*depeche::query::Thesaurus::bundled()).clone();
+        thesaurus.extend(&synonyms);
+        o.thesaurus = Some(std::sync::Arc::new(thesaurus));
     }
     let index = match &o.index {
         Some(dir) => open_user_index(dir)?,
@@ -383,7 +412,9 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
             };
             let hits: Vec<serde_json::Value> =
                 r.hits.iter().map(|h| serde_json::json!({"id": h.id, "score": h.score})).collect();
-            let line = serde_json::json!({"query": query, "total": r.total, "hits": hits});
+            let line = serde_json::json!({
+                "query": query, "total": r.total, "hits": hits, "suggestion": r.suggestion,
+            });
             writeln!(out, "{line}").map_err(io)?;
         }
     }
@@ -391,11 +422,29 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
         let r = index.search(&request(&o, query)).map_err(|e| failure(e.to_string()))?;
         if o.json {
             for hit in &r.hits {
-                let line = serde_json::to_string(hit).map_err(|e| failure(e.to_string()))?;
+                let mut line = serde_json::to_value(hit).map_err(|e| failure(e.to_string()))?;
+                line["suggestion"] = serde_json::json!(r.suggestion);
+                writeln!(out, "{line}").map_err(io)?;
+            }
+            if r.hits.is_empty() {
+                let line = serde_json::json!({
+                    "query": query, "total": r.total, "suggestion": r.suggestion,
+                });
                 writeln!(out, "{line}").map_err(io)?;
             }
         } else {
             print_human(out, &r, 0, color).map_err(io)?;
+        }
+    }
+    if let Some(prefix) = &o.complete {
+        let completions = index.complete(prefix, o.limit).map_err(|e| failure(e.to_string()))?;
+        if o.json {
+            let line = serde_json::json!({"prefix": prefix, "completions": completions});
+            writeln!(out, "{line}").map_err(io)?;
+        } else {
+            for c in &completions {
+                writeln!(out, "{c}").map_err(io)?;
+            }
         }
     }
     if std::io::stderr().is_terminal() && json_out {

@@ -199,3 +199,105 @@ fn user_synonyms_expand_and_replace() {
     let got = ids(&index, SearchRequest::new("recettes").synonyms(&synonyms));
     assert_eq!(got, ["en-chili"]);
 }
+
+/// A query made of names of the bundled table, ordinary words and operators.
+fn query_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let pieces = prop::sample::select(vec![
+        "OTAN",
+        "NATO",
+        "ONU",
+        "Nations unies",
+        "\"Nations unies\"",
+        "États-Unis",
+        "US",
+        "us",
+        "WHO",
+        "who",
+        "Maison-Blanche",
+        "\"sommet de l'OTAN\"",
+        "Pékin",
+        "Premier ministre",
+        "Corée du Nord",
+        "EU",
+        "UE",
+        "-OTAN",
+        "OR",
+        "(",
+        ")",
+        "title:",
+        "lang:en",
+        "sofa",
+        "gouvernement",
+        "le",
+        "de",
+        "\"",
+        "Organisation des Nations unies",
+        "Royaume-Uni",
+        "allemand",
+        "française",
+        "Union européenne",
+        "canapé",
+        "U.N.",
+        "l'ONU",
+    ]);
+    prop::collection::vec(pieces, 0..40).prop_map(|v| v.join(" "))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Expanding never panics and never adds more names than the clauses the limits leave.
+    #[test]
+    fn expansion_stays_within_the_limits(q in query_strategy(), max in 1usize..40) {
+        use depeche::index::NewsSchema;
+        use depeche::query::{clause_count, parse, QueryBuilder};
+        let schema = NewsSchema::new();
+        let mut builder = QueryBuilder::new(&schema);
+        builder.limits.max_clauses = max;
+        builder.limits.max_phrase_words = 3;
+        let parsed = parse(&q);
+        let synonyms = Thesaurus::parse_synonyms("canapé, sofa\nOTAN => NATO, OTAN\n").unwrap();
+        let mut thesaurus = (*Thesaurus::bundled()).clone();
+        thesaurus.extend(&synonyms);
+        builder.thesaurus = std::sync::Arc::new(thesaurus);
+        for lang in [None, Some(Lang::French), Some(Lang::English)] {
+            let built = builder.build(&parsed, lang, lang);
+            let left = max.saturating_sub(clause_count(&parsed));
+            // The any-words query and the all-words tier each stay within what is left.
+            let tiers = if built.all.is_some() { 2 } else { 1 };
+            proptest::prop_assert!(built.expansions.len() <= left * tiers,
+                "{q:?}: {} names for {left} clauses left", built.expansions.len());
+        }
+    }
+
+    /// Any text given as a table is read or refused with a line number, never a panic.
+    #[test]
+    fn any_table_text_parses_or_is_refused(text in "\\PC{0,200}") {
+        for result in [Thesaurus::parse_aliases(&text), Thesaurus::parse_synonyms(&text)] {
+            match result {
+                Ok(_) => {}
+                Err(depeche::Error::InvalidThesaurus { line, .. }) => {
+                    proptest::prop_assert!(line >= 1 && line <= text.lines().count().max(1));
+                }
+                Err(e) => proptest::prop_assert!(false, "{e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn names_longer_than_the_phrase_limit_are_not_searched() {
+    use depeche::index::NewsSchema;
+    use depeche::query::{parse, QueryBuilder};
+    let schema = NewsSchema::new();
+    let mut builder = QueryBuilder::new(&schema);
+    builder.limits.max_phrase_words = 2;
+    let built = builder.build(&parse("OTAN"), None, None);
+    assert!(built.expansions.iter().any(|e| e.contains("«NATO»") || e.contains("«Nato»")));
+    assert!(
+        !built.expansions.iter().any(|e| e.contains("North Atlantic Treaty Organization")),
+        "{:?}",
+        built.expansions
+    );
+}

@@ -319,8 +319,14 @@ fn word_runs(text: &str) -> usize {
     runs
 }
 
-/// Clauses of `parsed`, as [`QueryLimits::max_clauses`] counts them.
-pub(crate) fn clause_count(parsed: &ParsedQuery) -> usize {
+/// Clauses of `parsed`, as [`QueryLimits::max_clauses`] counts them (the entity aliases and
+/// synonyms a query expands to count on top of these, up to the limit).
+///
+/// ```
+/// use depeche::query::{clause_count, parse};
+/// assert_eq!(clause_count(&parse("(a OR b) c")), 4); // the OR, its two words, c
+/// ```
+pub fn clause_count(parsed: &ParsedQuery) -> usize {
     let mut count = Counts::default();
     for c in &parsed.clauses {
         count.node(&c.node);

@@ -76,8 +76,9 @@ pub use build::{
 pub use build::{MAX_IDF_RATIO, MIN_IDF_RATIO, SAME_LANGUAGE_SHARE};
 pub use expand::{Expansion, POSTINGS_PER_DOC};
 pub use label::Labelled;
-pub use limits::{parse_limited, Limit, QueryLimits};
+pub use limits::{clause_count, parse_limited, Limit, QueryLimits};
 pub use parse::parse;
 pub(crate) use parse::parse_day;
 pub use ranking::{Boosts, FieldScoring, Ranking};
+pub(crate) use thesaurus::is_acronym;
 pub use thesaurus::{GroupKind, Name, Thesaurus, MAX_NAME_WORDS};

@@ -452,6 +452,72 @@ pub(crate) fn read(path: &std::path::Path) -> Result<String> {
 mod tests {
     use super::*;
 
+    const TABLE: &str = "\
+fr: Corée | en: Korea
+fr: Corée du Nord | en: North Korea
+fr: ONU, Onu, Nations unies | en: UN, United Nations
+fr: OMS | en: WHO
+fr: Amazonie | en: (Amazon)
+fr: Chili | en: Chile
+fr: Mexique | en: Mexico
+fr: Mexico | en: Mexico City
+";
+
+    /// The names `text` expands to, as (name, language code) strings.
+    fn expand(t: &Thesaurus, text: &str) -> Vec<String> {
+        t.expansions(text)
+            .into_iter()
+            .map(|(n, l)| format!("{n}/{}", l.map_or("*", |l| l.code())))
+            .collect()
+    }
+
+    #[test]
+    fn the_graph_matches_longest_names_case_aware() {
+        let t = Thesaurus::parse_aliases(TABLE).unwrap();
+        let table: &[(&str, &[&str])] = &[
+            // longest name first, never overlapping
+            ("Corée du Nord", &["North Korea/en"]),
+            ("coree du nord", &["North Korea/en"]),
+            ("Corée du Sud", &["Korea/en"]),
+            ("la Corée", &["Korea/en"]),
+            // acronyms only in capitals; `Onu` is listed for small letters
+            ("ONU", &["Nations unies/fr", "UN/en", "United Nations/en"]),
+            ("onu", &["Nations unies/fr", "UN/en", "United Nations/en"]),
+            ("l'ONU", &["Nations unies/fr", "UN/en", "United Nations/en"]),
+            // one search per key: `Onu` (any case) covers `ONU`
+            ("UN", &["Onu/fr", "Nations unies/fr", "United Nations/en"]),
+            ("un", &[]),
+            ("Un", &[]),
+            ("WHO", &["OMS/fr"]),
+            ("who", &[]),
+            ("Who", &[]),
+            ("oms", &[]),
+            // inside a longer text, each name once
+            ("l'OMS et l'ONU", &["WHO/en", "Nations unies/fr", "UN/en", "United Nations/en"]),
+            // a name in parentheses is reached, never expands
+            ("Amazonie", &["Amazon/en"]),
+            ("Amazon", &[]),
+            // one spelling, two entities: both expand
+            ("Mexico", &["Mexique/fr", "Mexico City/en"]),
+            ("Nations-Unies", &["Onu/fr", "UN/en", "United Nations/en"]),
+            ("Chile", &["Chili/fr"]),
+        ];
+        for (text, want) in table {
+            assert_eq!(expand(&t, text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn extend_keeps_both_tables() {
+        let mut t = Thesaurus::parse_aliases(TABLE).unwrap();
+        let n = t.len();
+        t.extend(&Thesaurus::parse_synonyms("Chili, piment").unwrap());
+        assert_eq!(t.len(), n + 1);
+        assert_eq!(expand(&t, "Chile"), ["Chili/fr"]);
+        assert_eq!(expand(&t, "chili"), ["Chile/en", "piment/*"]);
+        assert_eq!(t.kind(n), Some(GroupKind::Synonym));
+    }
+
     #[test]
     fn acronyms_are_capitals_only() {
         for (text, want) in [

@@ -43,9 +43,13 @@
 //! Sorting by [`Sort::Newest`] or [`Sort::Oldest`] orders every matching document by date,
 //! then score, then id; articles without a date come last.
 
+mod complete;
 mod explain;
 mod rank_key;
 mod snippet;
+mod suggest;
+mod surface;
+pub mod typo;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -58,8 +62,13 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
 
+pub use complete::{MAX_COMPLETIONS, MAX_SCANNED_TERMS};
 pub use explain::{Explanation, ScoreNode};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
+pub use suggest::{
+    ARTICLES_PER_RARE, FREQUENCY_RATIO, MIN_CORRECTION_ARTICLES, MIN_WORD_LEN, TWO_SLIPS_FROM_LEN,
+};
+pub use surface::SAMPLE_DOCS;
 
 use rank_key::RankKeys;
 
@@ -396,6 +405,12 @@ pub struct SearchResponse {
     pub facets: Option<Facets>,
     /// What the query parser repaired (unclosed quote…), for an optional hint.
     pub warnings: Vec<String>,
+    /// « Did you mean »: the whole query with its misspelled words corrected, each in its
+    /// usual written form (`gouvernemnt francais` → `gouvernement francais`), when the
+    /// index holds a much more frequent spelling; `None` for a correctly spelled query (see
+    /// [`SearchRequest::suggest`] and the rules in `depeche::search::MIN_WORD_LEN`'s module,
+    /// `suggest.rs`).
+    pub suggestion: Option<String>,
     /// Time taken.
     #[serde(serialize_with = "ser_millis", rename = "took_ms")]
     pub took: Duration,
@@ -641,12 +656,18 @@ impl NewsIndex {
                 hits.push(hit);
             }
         }
+        let suggestion = if req.suggest {
+            suggest::suggestion(&searcher, schema, &mut analyzers, &req.query, &parsed)?
+        } else {
+            None
+        };
         self.give_back_analyzers(analyzers);
         Ok(SearchResponse {
             total,
             hits,
             facets,
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+            suggestion,
             took: started.elapsed(),
         })
     }
