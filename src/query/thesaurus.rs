@@ -224,7 +224,7 @@ impl Thesaurus {
     /// ```
     /// let t = depeche::query::Thesaurus::bundled();
     /// let names: Vec<String> = t.expansions("OTAN").into_iter().map(|(n, _)| n).collect();
-    /// assert!(names.contains(&"NATO".to_string()));
+    /// assert!(names.contains(&"North Atlantic Treaty Organization".to_string()));
     /// ```
     pub fn bundled() -> Arc<Thesaurus> {
         super::aliases::bundled()
@@ -392,9 +392,12 @@ impl Thesaurus {
     /// [`crate::query::QueryLimits::max_clauses`]).
     ///
     /// ```
+    /// use depeche::Lang::{English, French};
     /// let t = depeche::query::Thesaurus::bundled();
-    /// let names: Vec<String> = t.expansions("Pékin").into_iter().map(|(n, _)| n).collect();
-    /// assert_eq!(names, ["Beijing", "Peking"]);
+    /// let names: Vec<(String, Option<depeche::Lang>)> = t.expansions("Pékin");
+    /// // French articles write « Beijing » too.
+    /// let want = [("Beijing", Some(French)), ("Beijing", Some(English)), ("Peking", Some(English))];
+    /// assert_eq!(names, want.map(|(n, l)| (n.to_string(), l)));
     /// ```
     pub fn expansions(&self, text: &str) -> Vec<(String, Option<Lang>)> {
         let words = typed_words(&mut exact_analyzer(), text, true);
