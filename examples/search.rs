@@ -31,6 +31,14 @@
 //!   (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), `--sort relevance|newest|oldest`
 //! - `--explain`: under each hit, why it scores what it does (the terms matched in each field,
 //!   their BM25F parts, the boosts); with `--json`, an `explanation` object in each hit
+//! - « Did you mean »: a misspelled query prints `Did you mean: …` after the hits; with
+//!   `--json` each hit line carries `"suggestion": "…"` (or `null`), and a query with no hit
+//!   prints one line `{"query": …, "total": 0, "suggestion": …}`; `--batch` lines carry
+//!   `"suggestion"` too
+//! - `--synonyms FILE`: user synonyms in the Solr format (`a, b, c` and `a => b` lines), on
+//!   top of the bundled entity aliases; a bad line stops with its line number (status 2)
+//! - `--complete PREFIX [--limit N]`: the words of the index completing PREFIX, one per line
+//!   (`--json`: one line `{"prefix": …, "completions": […]}`); `--limit` defaults to 10
 //!
 //! Errors (missing file, bad flag, bad date, a single query refused by the query limits) print
 //! a message and exit with status 2 (usage) or 1 (anything else).
@@ -49,7 +57,7 @@ pub(crate) use common::{default_index_dir, ensure_corpus_index, failure, CliErro
 
 const USAGE: &str = "usage: search [--index DIR] [--add FILE.jsonl] [--json] [--batch FILE] \
 [--threads N] [--memory MB] [--progress] [--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] \
-[--explain] [QUERY...]";
+[--explain] [--synonyms FILE] [--complete PREFIX] [QUERY...]";
 
 fn usage(message: impl Into<String>) -> CliError {
     CliError { message: format!("{}\n{USAGE}", message.into()), status: 2 }
@@ -73,6 +81,10 @@ pub(crate) struct Options {
     pub(crate) sort: Sort,
     pub(crate) explain: bool,
     pub(crate) help: bool,
+    pub(crate) synonyms: Option<PathBuf>,
+    pub(crate) complete: Option<String>,
+    /// The bundled aliases and the `--synonyms` (read by [`run`]).
+    pub(crate) thesaurus: Option<std::sync::Arc<depeche::query::Thesaurus>>,
 }
 
 pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
@@ -139,16 +151,30 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
                 let v = value("--sort")?;
                 o.sort = v.parse().map_err(|e| usage(format!("--sort: {e}")))?;
             }
+            "--synonyms" => o.synonyms = Some(PathBuf::from(value("--synonyms")?)),
+            "--complete" => o.complete = Some(value("--complete")?),
             other => return Err(usage(format!("unknown flag {other}"))),
         }
     }
     if !words.is_empty() {
         o.query = Some(words.join(" "));
     }
-    if o.query.is_none() && o.batch.is_none() && o.add.is_empty() && !o.help {
-        return Err(usage("nothing to do: give a query, --batch FILE or --add FILE"));
+    if o.query.is_none() && o.batch.is_none() && o.add.is_empty() && o.complete.is_none() && !o.help
+    {
+        return Err(usage(
+            "nothing to do: give a query, --batch FILE, --add FILE or --complete PREFIX",
+        ));
     }
     Ok(o)
+}
+
+/// The writing options of `--threads` and `--memory`.
+fn index_options(o: &Options) -> IndexOptions {
+    let mut options = o.threads.map_or_else(IndexOptions::default, IndexOptions::with_threads);
+    if let Some(mb) = o.memory_mb {
+        options.memory_budget = mb.saturating_mul(1_000_000);
+    }
+    options
 }
 
 /// Opens the index in `dir` (`--index`), checking its checksums, or creates an empty one
@@ -167,6 +193,7 @@ fn open_user_index(dir: &Path, options: IndexOptions) -> Result<NewsIndex, CliEr
 
 fn request(o: &Options, query: &str) -> SearchRequest {
     SearchRequest {
+        thesaurus: o.thesaurus.clone().unwrap_or_else(depeche::query::Thesaurus::bundled),
         query: query.to_string(),
         lang: o.lang,
         since: o.since.clone(),
@@ -242,7 +269,11 @@ pub(crate) fn print_human(
     } else {
         format!("more than {} results", thousands(r.total))
     };
-    writeln!(out, "{count}{shown} in {:.1} ms", r.took.as_secs_f64() * 1e3)
+    writeln!(out, "{count}{shown} in {:.1} ms", r.took.as_secs_f64() * 1e3)?;
+    if let Some(s) = &r.suggestion {
+        writeln!(out, "Did you mean: {s}")?;
+    }
+    Ok(())
 }
 
 /// `n` with a comma between thousands: `10,000`.
@@ -261,7 +292,7 @@ fn thousands(n: usize) -> String {
 /// Runs the command line `args` (without the program name), writing results to `out`.
 /// `color` turns on bold highlights (a terminal).
 pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(), CliError> {
-    let o = parse_args(args)?;
+    let mut o = parse_args(args)?;
     if o.help {
         writeln!(out, "{USAGE}").map_err(|e| failure(e.to_string()))?;
         return Ok(());
@@ -276,13 +307,20 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
     };
     let started = Instant::now();
     // Check the input files before touching the index.
-    for f in o.add.iter().chain(o.batch.iter()) {
+    for f in o.add.iter().chain(o.batch.iter()).chain(o.synonyms.iter()) {
         if !f.exists() {
             return Err(failure(format!("{}: no such file", f.display())));
         }
         if f.is_dir() {
             return Err(failure(format!("{}: is a directory, not a file", f.display())));
         }
+    }
+    if let Some(path) = &o.synonyms {
+        let synonyms =
+            depeche::query::Thesaurus::load_synonyms(path).map_err(|e| usage(e.to_string()))?;
+        let mut thesaurus = (*depeche::query::Thesaurus::bundled()).clone();
+        thesaurus.extend(&synonyms);
+        o.thesaurus = Some(std::sync::Arc::new(thesaurus));
     }
     let index = match &o.index {
         Some(dir) => open_user_index(dir, index_options(&o))?,
@@ -327,7 +365,8 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
                 "query": query,
                 "total": r.total,
                 "total_exact": r.total_exact,
-                "hits": hits
+                "hits": hits,
+                "suggestion": r.suggestion,
             });
             writeln!(out, "{line}").map_err(io)?;
         }
@@ -340,11 +379,30 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
                 if let Some(fields) = line.as_object_mut() {
                     fields.insert("total".into(), r.total.into());
                     fields.insert("total_exact".into(), r.total_exact.into());
+                    fields.insert("suggestion".into(), serde_json::json!(r.suggestion));
                 }
+                writeln!(out, "{line}").map_err(io)?;
+            }
+            if r.hits.is_empty() {
+                let line = serde_json::json!({
+                    "query": query, "total": r.total, "total_exact": r.total_exact,
+                    "suggestion": r.suggestion,
+                });
                 writeln!(out, "{line}").map_err(io)?;
             }
         } else {
             print_human(out, &r, 0, color).map_err(io)?;
+        }
+    }
+    if let Some(prefix) = &o.complete {
+        let completions = index.complete(prefix, o.limit).map_err(|e| failure(e.to_string()))?;
+        if o.json {
+            let line = serde_json::json!({"prefix": prefix, "completions": completions});
+            writeln!(out, "{line}").map_err(io)?;
+        } else {
+            for c in &completions {
+                writeln!(out, "{c}").map_err(io)?;
+            }
         }
     }
     if std::io::stderr().is_terminal() && json_out {

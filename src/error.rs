@@ -72,6 +72,22 @@ pub enum Error {
         /// What was found, and what is allowed.
         reason: String,
     },
+    /// A bad line in an entity-alias table or a synonym file
+    /// ([`crate::query::Thesaurus::parse_aliases`], [`crate::query::Thesaurus::parse_synonyms`]).
+    ///
+    /// ```
+    /// let err = depeche::query::Thesaurus::parse_synonyms("a, b\nc\n").unwrap_err();
+    /// assert!(matches!(err, depeche::Error::InvalidThesaurus { line: 2, .. }));
+    /// ```
+    #[error("{origin}, line {line}: {reason}")]
+    InvalidThesaurus {
+        /// The file (or `aliases` / `synonyms` for text parsed in memory).
+        origin: String,
+        /// The line number, from 1.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The directory holds an index that depeche did not create, or an older schema.
     #[error("{path}: not a depeche index ({reason})")]
     IncompatibleIndex {

@@ -678,6 +678,7 @@ fn example_says_more_than_when_the_count_stopped_at_its_limit() {
         hits: Vec::new(),
         facets: None,
         warnings: Vec::new(),
+        suggestion: None,
         took: std::time::Duration::ZERO,
     };
     let cases = [

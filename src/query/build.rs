@@ -1,7 +1,12 @@
 //! [`ParsedQuery`] + analyzers + [`NewsSchema`] → tantivy queries.
 
+mod names;
+
+pub use names::{MAX_IDF_RATIO, MIN_IDF_RATIO, SAME_LANGUAGE_SHARE};
+
 use std::collections::HashSet;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation,
@@ -17,9 +22,10 @@ use super::bm25f::Bm25fQuery;
 use super::budget::Budget;
 use super::expand::Expansion;
 use super::label::Labelled;
-use super::limits::{expanding_words, QueryLimits};
+use super::limits::{clause_count, expanding_words, QueryLimits};
 use super::prune::{DisMax, Phrase};
 use super::ranking::{Boosts, FieldScoring, Ranking};
+use super::thesaurus::Thesaurus;
 use crate::analysis::{is_question_word, is_stop_word, Lang, CAPITAL_MARK};
 use crate::index::{facet, Analyzers, NewsSchema};
 
@@ -78,6 +84,9 @@ pub struct BuiltQuery {
     pub all: Option<Box<dyn Query>>,
     /// What snippets should highlight.
     pub highlight: Highlight,
+    /// The entity aliases and synonyms the query was expanded with, as explanations name
+    /// them (`alias «NATO» of «OTAN»`), in the order they were added.
+    pub expansions: Vec<String>,
 }
 
 /// Builds tantivy queries from parsed queries. Holds the analyzers: build it once.
@@ -106,6 +115,9 @@ pub struct QueryBuilder {
     pub limits: QueryLimits,
     /// Wraps each clause of each group, so that a search stops at its time budget.
     budget: Option<Budget>,
+    /// The entity aliases and user synonyms queries expand with (default:
+    /// [`Thesaurus::bundled`]); [`Thesaurus::empty`] or [`Boosts::alias`] 0 turn them off.
+    pub thesaurus: Arc<Thesaurus>,
 }
 
 /// Per-build state.
@@ -115,6 +127,10 @@ struct Ctx {
     highlight: Highlight,
     /// Words that may still get automatic typo tolerance.
     auto_fuzzy_left: usize,
+    /// Names (aliases, synonyms) that may still be added, each counting as a clause.
+    aliases_left: usize,
+    /// The names added, as explanations show them.
+    expansions: Vec<String>,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -350,6 +366,7 @@ impl QueryBuilder {
             ranking: Ranking::default(),
             limits: QueryLimits::default(),
             budget: None,
+            thesaurus: Thesaurus::bundled(),
         }
     }
 
@@ -424,9 +441,12 @@ impl QueryBuilder {
                 .limits
                 .max_expanding_words
                 .saturating_sub(expanding_words(parsed)),
+            aliases_left: self.limits.max_clauses.saturating_sub(clause_count(parsed)),
+            expansions: Vec::new(),
         };
-        let (any, all) = self.top_group(&parsed.clauses, &mut ctx);
-        BuiltQuery { any, all, highlight: ctx.highlight }
+        let aliases_budget = ctx.aliases_left;
+        let (any, all) = self.top_group(&parsed.clauses, &mut ctx, aliases_budget);
+        BuiltQuery { any, all, highlight: ctx.highlight, expansions: ctx.expansions }
     }
 
     fn folded(&mut self, text: &str) -> Vec<(usize, String)> {
@@ -488,13 +508,15 @@ impl QueryBuilder {
         &mut self,
         clauses: &[Clause],
         ctx: &mut Ctx,
+        aliases_budget: usize,
     ) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
         let kept = self.without_stop_words(clauses, ctx);
+        let spans = self.name_spans(clauses, ctx);
         let positive =
             kept.iter().filter(|c| c.occur == Occur::Should && !is_filter(&c.node)).count();
         let proximity = self.proximity(&kept, ctx);
         let any = self
-            .group(&kept, false, ctx, proximity.as_ref().map(|q| q.box_clone()))
+            .group(&kept, false, ctx, proximity.as_ref().map(|q| q.box_clone()), spans)
             .unwrap_or_else(|| Box::new(AllQuery));
         let tiers = self.ranking.all_words_first || positive <= self.ranking.all_words_first_up_to;
         let all = if positive > 1 && tiers {
@@ -503,8 +525,11 @@ impl QueryBuilder {
                 stop_lang: ctx.stop_lang,
                 highlight: Highlight::default(),
                 auto_fuzzy_left: ctx.auto_fuzzy_left,
+                aliases_left: aliases_budget,
+                expansions: Vec::new(),
             };
-            self.group(&kept, true, &mut silent, proximity)
+            let spans = self.name_spans(clauses, &mut silent);
+            self.group(&kept, true, &mut silent, proximity, spans)
         } else {
             None
         };
@@ -518,15 +543,27 @@ impl QueryBuilder {
         all: bool,
         ctx: &mut Ctx,
         extra_should: Option<Box<dyn Query>>,
+        spans: Vec<names::Span>,
     ) -> Option<Box<dyn Query>> {
         let mut subs: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
         let mut scoring = false;
+        let mut parts: Vec<names::SpanParts> =
+            spans.iter().map(|_| names::SpanParts { held: Vec::new() }).collect();
         for c in clauses {
             let is_filter = is_filter(&c.node);
             let precise = c.occur == Occur::MustNot;
+            // A name's words: left out when replaced, held back for the all-words tier.
+            let span = spans.iter().position(|s| s.holds(c));
+            if span.is_some_and(|i| spans[i].replaces()) {
+                continue;
+            }
             let Some(q) = self.node(&c.node, all, precise, ctx) else {
                 continue;
             };
+            if let (Some(i), true, false) = (span, all, precise) {
+                parts[i].held.push(q);
+                continue;
+            }
             let q = if precise { Box::new(Excluded(q)) } else { q };
             let q = self.budgeted(q);
             let occur = match c.occur {
@@ -539,6 +576,17 @@ impl QueryBuilder {
                 scoring = true;
             }
             subs.push((occur, q));
+        }
+        for (span, parts) in spans.into_iter().zip(parts) {
+            let Some((occur, q)) = self.span_clause(span, parts, all, ctx) else { continue };
+            let q = if occur == Occur::MustNot { Box::new(Excluded(q)) } else { q };
+            let occur = match occur {
+                Occur::MustNot => TOccur::MustNot,
+                Occur::Must => TOccur::Must,
+                Occur::Should => TOccur::Should,
+            };
+            scoring |= occur != TOccur::MustNot;
+            subs.push((occur, self.budgeted(q)));
         }
         if subs.is_empty() {
             return None;
@@ -588,13 +636,37 @@ impl QueryBuilder {
                 let refs: Vec<&Clause> = clauses.iter().collect();
                 let kept = self.without_stop_words(clauses, ctx);
                 let kept = if kept.is_empty() { refs } else { kept };
-                self.group(&kept, all, ctx, None)
+                let spans = self.name_spans(clauses, ctx);
+                self.group(&kept, all, ctx, None, spans)
             }
             Node::Or(alts) => {
                 let qs: Vec<Box<dyn Query>> =
-                    alts.iter().filter_map(|n| self.node(n, all, precise, ctx)).collect();
+                    alts.iter().filter_map(|n| self.alternative(n, all, precise, ctx)).collect();
                 any_of(qs.into_iter().map(|q| self.budgeted(q)).collect())
             }
+        }
+    }
+
+    /// An alternative of `a OR b`, with the names a word of it expands to.
+    fn alternative(
+        &mut self,
+        node: &Node,
+        all: bool,
+        precise: bool,
+        ctx: &mut Ctx,
+    ) -> Option<Box<dyn Query>> {
+        let names = match node {
+            Node::Word { text, scope, kind: WordKind::Plain } => {
+                self.word_names(text, *scope, precise, ctx)
+            }
+            _ => None,
+        };
+        match names {
+            Some((q, true)) => Some(q),
+            Some((q, false)) => {
+                any_of(self.node(node, all, precise, ctx).into_iter().chain([q]).collect())
+            }
+            None => self.node(node, all, precise, ctx),
         }
     }
 
@@ -815,11 +887,13 @@ impl QueryBuilder {
                 }
             }
         }
-        match per_field.len() {
+        let typed = match per_field.len() {
             0 => None,
             1 => per_field.pop(),
             _ => Some(guarded(DisMax::new(per_field, self.boosts().tie))),
-        }
+        };
+        let names = self.phrase_names(text, scope, slop, precise, ctx);
+        any_of(typed.into_iter().chain(names).collect())
     }
 
     /// All positions required, any alternative at a position: BM25F over `fields`.

@@ -8,6 +8,8 @@
 //! way. Every boolean, phrase and typo/prefix query the builder makes is wrapped (unlabelled:
 //! [`Labelled::guard`]) for that reason.
 
+use std::borrow::Cow;
+
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 
@@ -20,14 +22,25 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 /// ```
 #[derive(Debug)]
 pub struct Labelled {
-    label: Option<&'static str>,
+    label: Option<Cow<'static, str>>,
     inner: Box<dyn Query>,
 }
 
 impl Labelled {
     /// Wraps `inner`.
     pub fn new(label: &'static str, inner: Box<dyn Query>) -> Labelled {
-        Labelled { label: Some(label), inner }
+        Labelled { label: Some(Cow::Borrowed(label)), inner }
+    }
+
+    /// Wraps `inner` under a label made at query time (`alias «NATO» of «OTAN»`).
+    ///
+    /// ```
+    /// use depeche::query::Labelled;
+    /// let q = Labelled::named(format!("alias «{}»", "NATO"), Box::new(tantivy::query::AllQuery));
+    /// assert_eq!(q.label(), "alias «NATO»");
+    /// ```
+    pub fn named(label: String, inner: Box<dyn Query>) -> Labelled {
+        Labelled { label: Some(Cow::Owned(label)), inner }
     }
 
     /// Wraps `inner` without a label: its explanation is `inner`'s, only made safe to ask for
@@ -42,21 +55,21 @@ impl Labelled {
     }
 
     /// The label (empty for a guard).
-    pub fn label(&self) -> &'static str {
-        self.label.unwrap_or("")
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or("")
     }
 }
 
 impl Clone for Labelled {
     fn clone(&self) -> Self {
-        Labelled { label: self.label, inner: self.inner.box_clone() }
+        Labelled { label: self.label.clone(), inner: self.inner.box_clone() }
     }
 }
 
 impl Query for Labelled {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let inner = super::prune::weight_of(self.inner.as_ref(), scoring)?;
-        Ok(Box::new(LabelledWeight { label: self.label, inner }))
+        Ok(Box::new(LabelledWeight { label: self.label.clone(), inner }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -65,7 +78,7 @@ impl Query for Labelled {
 }
 
 struct LabelledWeight {
-    label: Option<&'static str>,
+    label: Option<Cow<'static, str>>,
     inner: Box<dyn Weight>,
 }
 
@@ -79,14 +92,14 @@ impl Weight for LabelledWeight {
         if scorer.doc() > doc || scorer.seek(doc) != doc {
             return Err(TantivyError::InvalidArgument(format!(
                 "document #{doc} does not match the {}",
-                self.label.unwrap_or("clause")
+                self.label.as_deref().unwrap_or("clause")
             )));
         }
         let inner = self.inner.explain(reader, doc)?;
-        let Some(label) = self.label else {
+        let Some(label) = &self.label else {
             return Ok(inner);
         };
-        let mut e = Explanation::new(label, inner.value());
+        let mut e = Explanation::new_with_string(label.to_string(), inner.value());
         e.add_detail(inner);
         Ok(e)
     }

@@ -319,6 +319,21 @@ fn word_runs(text: &str) -> usize {
     runs
 }
 
+/// Clauses of `parsed`, as [`QueryLimits::max_clauses`] counts them (the entity aliases and
+/// synonyms a query expands to count on top of these, up to the limit).
+///
+/// ```
+/// use depeche::query::{clause_count, parse};
+/// assert_eq!(clause_count(&parse("(a OR b) c")), 4); // the OR, its two words, c
+/// ```
+pub fn clause_count(parsed: &ParsedQuery) -> usize {
+    let mut count = Counts::default();
+    for c in &parsed.clauses {
+        count.node(&c.node);
+    }
+    count.clauses
+}
+
 /// Prefix and typo-tolerant words asked for in `parsed`.
 pub(crate) fn expanding_words(parsed: &ParsedQuery) -> usize {
     let mut count = Counts::default();

@@ -51,6 +51,7 @@
 //! assert!(built.all.is_none()); // a single positive clause (and no tiers by default)
 //! ```
 
+mod aliases;
 mod ast;
 mod bm25f;
 mod budget;
@@ -61,7 +62,10 @@ mod limits;
 mod parse;
 pub mod prune;
 mod ranking;
+mod synonyms;
+mod thesaurus;
 
+pub use aliases::BUNDLED_ALIASES;
 pub use ast::{Clause, Node, Occur, ParseWarning, ParsedQuery, Scope, WordKind};
 pub use bm25f::{Bm25fQuery, Bm25fScorer, Bm25fWeight};
 pub(crate) use budget::Budget;
@@ -70,9 +74,12 @@ pub use build::{
     BuiltQuery, Highlight, QueryBuilder, AUTO_FUZZY_MAX_DOC_FREQ, AUTO_FUZZY_MIN_LEN,
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
+pub use build::{MAX_IDF_RATIO, MIN_IDF_RATIO, SAME_LANGUAGE_SHARE};
 pub use expand::{Expansion, POSTINGS_PER_DOC};
 pub use label::Labelled;
-pub use limits::{parse_limited, Limit, QueryLimits};
+pub use limits::{clause_count, parse_limited, Limit, QueryLimits};
 pub use parse::parse;
 pub(crate) use parse::parse_day;
 pub use ranking::{Boosts, FieldScoring, Ranking};
+pub(crate) use thesaurus::is_acronym;
+pub use thesaurus::{GroupKind, Name, Thesaurus, MAX_NAME_WORDS};

@@ -45,6 +45,9 @@ pub struct Boosts {
     pub prefix: f32,
     /// With [`FieldScoring::BestField`] only: score = best field + `tie` × the others.
     pub tie: f32,
+    /// A match through an entity alias or a user synonym ([`crate::query::Thesaurus`])
+    /// scores this share of what the same match of the typed word would (0: no expansion).
+    pub alias: f32,
 }
 
 impl Default for Boosts {
@@ -58,6 +61,7 @@ impl Default for Boosts {
             fuzzy: 0.3,
             prefix: 1.0,
             tie: 0.2,
+            alias: 0.9,
         }
     }
 }
@@ -168,6 +172,7 @@ impl Ranking {
                 fuzzy: weight(b.fuzzy),
                 prefix: weight(b.prefix),
                 tie: weight(b.tie),
+                alias: weight(b.alias).min(1.0),
             },
             k1: if self.k1.is_finite() && (0.0..=100.0).contains(&self.k1) {
                 self.k1

@@ -44,11 +44,15 @@
 //! then score, then id; articles without a date come last.
 
 mod count;
+mod complete;
 mod explain;
 mod plan;
 mod rank_key;
 mod snippet;
 mod topk;
+mod suggest;
+mod surface;
+pub mod typo;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -61,15 +65,20 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, DocId, Searcher, TantivyDocument, Term};
 
+pub use complete::{MAX_COMPLETIONS, MAX_SCANNED_TERMS};
 pub use explain::{Explanation, ScoreNode};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
+pub use suggest::{
+    ARTICLES_PER_RARE, FREQUENCY_RATIO, MIN_CORRECTION_ARTICLES, MIN_WORD_LEN, TWO_SLIPS_FROM_LEN,
+};
+pub use surface::SAMPLE_DOCS;
 
 use rank_key::RankKeys;
 
 use crate::analysis::{detect_language, Lang};
 use crate::index::{facet, parse_date, NewsIndex, NewsSchema, FACET_FIELD};
 use crate::query::{
-    parse_day, parse_limited, Budget, BuiltQuery, QueryBuilder, QueryLimits, Ranking,
+    parse_day, parse_limited, Budget, BuiltQuery, QueryBuilder, QueryLimits, Ranking, Thesaurus,
 };
 use crate::{Error, Result};
 
@@ -174,6 +183,13 @@ pub struct SearchRequest {
     /// tests and measurements. Not read from JSON.
     #[serde(skip)]
     pub pruning: bool,
+    /// The entity aliases and user synonyms the query expands with (default: the bundled
+    /// French ↔ English aliases, [`Thesaurus::bundled`]); see [`SearchRequest::synonyms`].
+    /// Not read from JSON.
+    #[serde(skip, default = "Thesaurus::bundled")]
+    pub thesaurus: Arc<Thesaurus>,
+    /// Look for a « did you mean » correction ([`SearchResponse::suggestion`]).
+    pub suggest: bool,
 }
 
 impl Default for SearchRequest {
@@ -197,6 +213,8 @@ impl Default for SearchRequest {
             limits: QueryLimits::default(),
             track_total_hits: TRACK_TOTAL_HITS,
             pruning: true,
+            thesaurus: Thesaurus::bundled(),
+            suggest: true,
         }
     }
 }
@@ -333,6 +351,37 @@ impl SearchRequest {
         self.pruning = on;
         self
     }
+
+    /// Sets [`SearchRequest::thesaurus`]: the aliases and synonyms to expand with
+    /// ([`Thesaurus::empty`] for none).
+    #[must_use]
+    pub fn thesaurus(mut self, thesaurus: Arc<Thesaurus>) -> Self {
+        self.thesaurus = thesaurus;
+        self
+    }
+
+    /// Adds user synonyms to [`SearchRequest::thesaurus`] (the bundled aliases stay). For
+    /// many requests, extend a [`Thesaurus`] once and share it with
+    /// [`SearchRequest::thesaurus`] instead: this copies the table.
+    ///
+    /// ```
+    /// use depeche::{query::Thesaurus, SearchRequest};
+    /// let synonyms = Thesaurus::parse_synonyms("canapé, sofa, divan").unwrap();
+    /// let req = SearchRequest::new("canapé").synonyms(&synonyms);
+    /// assert_eq!(req.thesaurus.len(), Thesaurus::bundled().len() + 1);
+    /// ```
+    #[must_use]
+    pub fn synonyms(mut self, synonyms: &Thesaurus) -> Self {
+        Arc::make_mut(&mut self.thesaurus).extend(synonyms);
+        self
+    }
+
+    /// Sets [`SearchRequest::suggest`].
+    #[must_use]
+    pub fn suggest(mut self, on: bool) -> Self {
+        self.suggest = on;
+        self
+    }
 }
 
 /// One search result.
@@ -399,6 +448,12 @@ pub struct SearchResponse {
     pub facets: Option<Facets>,
     /// What the query parser repaired (unclosed quote…), for an optional hint.
     pub warnings: Vec<String>,
+    /// « Did you mean »: the whole query with its misspelled words corrected, each in its
+    /// usual written form (`gouvernemnt francais` → `gouvernement francais`), when the
+    /// index holds a much more frequent spelling; `None` for a correctly spelled query (see
+    /// [`SearchRequest::suggest`] and the rules in `depeche::search::MIN_WORD_LEN`'s module,
+    /// `suggest.rs`).
+    pub suggestion: Option<String>,
     /// Time taken.
     #[serde(serialize_with = "ser_millis", rename = "took_ms")]
     pub took: Duration,
@@ -543,10 +598,11 @@ impl NewsIndex {
             .with_searcher(searcher.clone());
         builder.ranking = req.ranking.sanitized();
         builder.limits = req.limits;
+        builder.thesaurus = Arc::clone(&req.thesaurus);
         if let Some(b) = &budget {
             builder = builder.with_budget(b.clone());
         }
-        let BuiltQuery { any, all, highlight } = builder.build(&parsed, req.lang, stop_lang);
+        let BuiltQuery { any, all, highlight, .. } = builder.build(&parsed, req.lang, stop_lang);
         let mut analyzers = builder.into_analyzers();
         let any_f = match &budget {
             Some(b) => b.wrap(and(any, &filter)),
@@ -665,6 +721,11 @@ impl NewsIndex {
                 hits.push(hit);
             }
         }
+        let suggestion = if req.suggest {
+            suggest::suggestion(&searcher, schema, &mut analyzers, &req.query, &parsed)?
+        } else {
+            None
+        };
         self.give_back_analyzers(analyzers);
         Ok(SearchResponse {
             total,
@@ -672,6 +733,7 @@ impl NewsIndex {
             hits,
             facets,
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+            suggestion,
             took: started.elapsed(),
         })
     }
