@@ -18,13 +18,18 @@
 //!   only import
 //! - `--json`: one JSON object per hit
 //! - `--batch FILE`: one query per line; one JSON line per query:
-//!   `{"query": …, "total": …, "hits": [{"id": …, "score": …}, …]}`, or
+//!   `{"query": …, "total": …, "hits": [{"id": …, "score": …, "similar": ["id", …]}, …]}`, or
 //!   `{"query": …, "error": "query refused (…): …"}` for a query past one of the
 //!   [query limits](depeche::query::QueryLimits), and the batch goes on
 //! - `--limit N` (default 10), `--lang fr|en`, `--since DATE`, `--until DATE`
 //!   (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), `--sort relevance|newest|oldest`
 //! - `--explain`: under each hit, why it scores what it does (the terms matched in each field,
 //!   their BM25F parts, the boosts); with `--json`, an `explanation` object in each hit
+//! - `--no-collapse`: every version of a story is a hit (by default, one hit per story, the
+//!   others under it: « + 2 similar: AFP, Le Parisien »; every hit of `--json` and `--batch`
+//!   carries `"similar": ["id", …]`)
+//! - `--related ID`: the articles related to article ID (more like this, its own story
+//!   excluded), one per story
 //!
 //! Errors (missing file, bad flag, bad date, a single query refused by the query limits) print
 //! a message and exit with status 2 (usage) or 1 (anything else).
@@ -43,7 +48,7 @@ const STAMP: &str = "depeche-example.stamp";
 
 const USAGE: &str = "usage: search [--index DIR] [--add FILE.jsonl] [--json] [--batch FILE] \
 [--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] \
-[--explain] [QUERY...]";
+[--explain] [--no-collapse] [--related ID] [QUERY...]";
 
 /// An error with its exit status.
 #[derive(Debug)]
@@ -74,6 +79,8 @@ pub(crate) struct Options {
     pub(crate) until: Option<String>,
     pub(crate) sort: Sort,
     pub(crate) explain: bool,
+    pub(crate) no_collapse: bool,
+    pub(crate) related: Option<String>,
     pub(crate) help: bool,
 }
 
@@ -102,6 +109,8 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
             "--help" | "-h" => o.help = true,
             "--json" => o.json = true,
             "--explain" => o.explain = true,
+            "--no-collapse" => o.no_collapse = true,
+            "--related" => o.related = Some(value("--related")?),
             "--index" => o.index = Some(PathBuf::from(value("--index")?)),
             "--add" => o.add.push(PathBuf::from(value("--add")?)),
             "--batch" => o.batch = Some(PathBuf::from(value("--batch")?)),
@@ -133,8 +142,9 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
     if !words.is_empty() {
         o.query = Some(words.join(" "));
     }
-    if o.query.is_none() && o.batch.is_none() && o.add.is_empty() && !o.help {
-        return Err(usage("nothing to do: give a query, --batch FILE or --add FILE"));
+    if o.query.is_none() && o.batch.is_none() && o.add.is_empty() && o.related.is_none() && !o.help
+    {
+        return Err(usage("nothing to do: give a query, --batch FILE, --add FILE or --related ID"));
     }
     Ok(o)
 }
@@ -246,6 +256,7 @@ fn request(o: &Options, query: &str) -> SearchRequest {
         sort: o.sort,
         limit: o.limit,
         explain: o.explain,
+        collapse: !o.no_collapse,
         ..Default::default()
     }
 }
@@ -296,6 +307,11 @@ fn print_human(
         }
         if let Some(url) = &hit.url {
             writeln!(out, "   {url}")?;
+        }
+        if !hit.similar.is_empty() {
+            let sources: Vec<&str> =
+                hit.similar.iter().map(|s| s.source.as_deref().unwrap_or(&s.id)).collect();
+            writeln!(out, "   + {} similar: {}", hit.similar.len(), sources.join(", "))?;
         }
         if let Some(e) = &hit.explanation {
             for line in e.to_string().lines() {
@@ -381,10 +397,32 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
                 }
                 Err(e) => return Err(failure(e.to_string())),
             };
-            let hits: Vec<serde_json::Value> =
-                r.hits.iter().map(|h| serde_json::json!({"id": h.id, "score": h.score})).collect();
+            let hits: Vec<serde_json::Value> = r
+                .hits
+                .iter()
+                .map(|h| serde_json::json!({"id": h.id, "score": h.score, "similar": h.similar}))
+                .collect();
             let line = serde_json::json!({"query": query, "total": r.total, "hits": hits});
             writeln!(out, "{line}").map_err(io)?;
+        }
+    }
+    if let Some(id) = &o.related {
+        let t = Instant::now();
+        let hits = index.related(id, o.limit).map_err(|e| failure(e.to_string()))?;
+        let r = SearchResponse {
+            total: hits.len(),
+            hits,
+            facets: None,
+            warnings: Vec::new(),
+            took: t.elapsed(),
+        };
+        if o.json {
+            for hit in &r.hits {
+                let line = serde_json::to_string(hit).map_err(|e| failure(e.to_string()))?;
+                writeln!(out, "{line}").map_err(io)?;
+            }
+        } else {
+            print_human(out, &r, 0, color).map_err(io)?;
         }
     }
     if let Some(query) = &o.query {

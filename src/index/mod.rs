@@ -21,6 +21,7 @@
 mod article;
 mod import;
 mod schema;
+pub mod story;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +34,9 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 pub(crate) use article::facet;
 pub use article::{parse_date, Article, MAX_ID_BYTES, MAX_YEAR, MIN_YEAR};
 pub use import::{ImportReport, Progress, Refusal, IMPORT_COMMIT_BYTES};
-pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
+pub use schema::{
+    NewsSchema, DATE_FIELD, FACET_FIELD, STORY_BANDS_FIELD, STORY_FIELD, STORY_SKETCH_FIELD,
+};
 
 use crate::analysis::{analyzer, exact_analyzer, indexing_analyzer, register_analyzers, Lang};
 use crate::error::contain_panic;
@@ -153,6 +156,8 @@ pub struct NewsIndex {
     dir: Option<PathBuf>,
     options: IndexOptions,
     analyzers: Mutex<Vec<Analyzers>>,
+    /// Story assignment state (`story/`): what was added since the last commit.
+    stories: story::StoryIndex,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -282,6 +287,7 @@ impl NewsIndex {
             dir,
             options,
             analyzers: Mutex::new(Vec::new()),
+            stories: story::StoryIndex::new(),
         })
     }
 
@@ -376,6 +382,8 @@ impl NewsIndex {
             // "file already exists": clear the leftovers first.
             writer.garbage_collect_files().wait()?;
             *guard = Some(writer);
+            // A new writer starts from the last commit: whatever was pending is gone.
+            self.stories.reset();
         }
         Ok(guard)
     }
@@ -413,10 +421,14 @@ impl NewsIndex {
                 ),
             });
         }
-        let doc = checked.to_document(&self.schema);
+        let mut doc = checked.to_document(&self.schema);
+        // Pure: may move to worker threads with the document.
+        let signature = self.story_signature(article);
         let mut guard = self.writer()?;
         if let Some(writer) = guard.as_ref() {
             writer.delete_term(Term::from_field_text(self.schema.id, article.id.trim()));
+            // Story assignment: sequential, in article order, here only (see `story/`).
+            self.assign_story(article, signature, &mut doc)?;
             if let Err(e) = writer.add_document(doc) {
                 return Err(NewsIndex::writer_failed(&mut guard, e));
             }
@@ -436,6 +448,7 @@ impl NewsIndex {
         let guard = self.writer()?;
         if let Some(writer) = guard.as_ref() {
             writer.delete_term(Term::from_field_text(self.schema.id, id.trim()));
+            self.stories.deleted(id);
         }
         Ok(())
     }
@@ -456,18 +469,20 @@ impl NewsIndex {
     /// index.commit().unwrap();
     /// ```
     pub fn commit(&self) -> Result<()> {
-        {
-            let mut guard = self.writer()?;
-            if let Some(writer) = guard.as_mut() {
-                if let Err(e) = writer.commit() {
-                    return Err(NewsIndex::writer_failed(&mut guard, e));
-                }
+        // The writer's lock is held until the reader is reloaded, so that story assignment
+        // never sees a commit that its pending articles do not cover.
+        let mut guard = self.writer()?;
+        if let Some(writer) = guard.as_mut() {
+            if let Err(e) = writer.commit() {
+                return Err(NewsIndex::writer_failed(&mut guard, e));
             }
         }
         if let Some(dir) = &self.dir {
             sync_dir(dir)?;
         }
         self.reader.reload()?;
+        self.stories.committed();
+        drop(guard);
         Ok(())
     }
 
@@ -483,6 +498,7 @@ impl NewsIndex {
             if let Err(e) = writer.rollback() {
                 return Err(NewsIndex::writer_failed(&mut guard, e));
             }
+            self.stories.reset();
         }
         Ok(())
     }
@@ -523,10 +539,13 @@ fn check_schema(index: &Index, schema: &NewsSchema, dir: &Path) -> Result<()> {
     let theirs = serde_json::to_string(&index.schema())?;
     let ours = serde_json::to_string(schema.schema())?;
     if theirs != ours {
-        return Err(Error::IncompatibleIndex {
-            path: dir.to_path_buf(),
-            reason: "its schema differs from this version of depeche".into(),
-        });
+        let reason = if index.schema().get_field(STORY_FIELD).is_err() {
+            "it was built before story detection (no `story` field); rebuild it from the \
+             articles"
+        } else {
+            "its schema differs from this version of depeche"
+        };
+        return Err(Error::IncompatibleIndex { path: dir.to_path_buf(), reason: reason.into() });
     }
     Ok(())
 }

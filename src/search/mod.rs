@@ -43,8 +43,10 @@
 //! Sorting by [`Sort::Newest`] or [`Sort::Oldest`] orders every matching document by date,
 //! then score, then id; articles without a date come last.
 
+mod collapse;
 mod explain;
 mod rank_key;
+mod related;
 mod snippet;
 
 use std::sync::Arc;
@@ -58,7 +60,9 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
 
+pub use collapse::{Similar, MAX_COLLAPSE_CANDIDATES, MAX_SIMILAR};
 pub use explain::{Explanation, ScoreNode};
+pub use related::{MAX_DOC_SHARE, RELATED_TERMS};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 
 use rank_key::RankKeys;
@@ -156,6 +160,11 @@ pub struct SearchRequest {
     pub ranking: Ranking,
     /// Explain each hit's score ([`Hit::explanation`]). Costs about one search per hit.
     pub explain: bool,
+    /// One hit per story (on by default): the best-ranked version of each story of
+    /// republications ([`crate::index::story`]) is the hit, the other versions that match are
+    /// listed in its [`Hit::similar`], and `offset`/`limit` count stories. Off, every version
+    /// is a hit of its own and `similar` is empty.
+    pub collapse: bool,
     /// What the query may cost; past a limit the search is refused with
     /// [`Error::QueryRefused`]. Not read from JSON: a deserialized request gets the defaults.
     #[serde(skip)]
@@ -180,6 +189,7 @@ impl Default for SearchRequest {
             recency_half_life_days: None,
             ranking: Ranking::default(),
             explain: false,
+            collapse: true,
             limits: QueryLimits::default(),
         }
     }
@@ -280,6 +290,19 @@ impl SearchRequest {
         self
     }
 
+    /// Sets [`SearchRequest::collapse`].
+    ///
+    /// ```
+    /// let req = depeche::SearchRequest::new("grève");
+    /// assert!(req.collapse, "on by default");
+    /// assert!(!req.collapse(false).collapse);
+    /// ```
+    #[must_use]
+    pub fn collapse(mut self, on: bool) -> Self {
+        self.collapse = on;
+        self
+    }
+
     /// Sets [`SearchRequest::recency_half_life_days`].
     #[must_use]
     pub fn recency_half_life_days(mut self, days: f32) -> Self {
@@ -319,6 +342,10 @@ pub struct Hit {
     /// Why the hit scores what it does, when asked for ([`SearchRequest::explain`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
+    /// The other versions of the hit's story that match, in rank order (at most
+    /// [`MAX_SIMILAR`]; empty without [`SearchRequest::collapse`]). Serialized as their ids:
+    /// `"similar": ["id", …]`.
+    pub similar: Vec<Similar>,
 }
 
 /// A facet value and its number of matching articles.
@@ -348,7 +375,9 @@ pub struct Facets {
 /// The answer to a [`SearchRequest`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchResponse {
-    /// Number of matching articles.
+    /// Number of matching articles: every version of a story counts, collapsed or not, so
+    /// with [`SearchRequest::collapse`] the hits of all pages add up to fewer (each hit
+    /// counts `1 + similar.len()` of them, up to [`MAX_SIMILAR`]).
     pub total: usize,
     /// The requested page of hits.
     pub hits: Vec<Hit>,
@@ -552,16 +581,26 @@ impl NewsIndex {
         let mut total = total.unwrap_or(0);
         if limit > 0 && (offset < total || total == 0) {
             let k = offset + limit + TIE_MARGIN;
-            let mut candidates = Vec::new();
             // With several words and relevance order, articles matching all of them form the
             // first tier: one pass, the conjunction probed doc by doc.
             let tier = match req.sort {
                 Sort::Relevance => all.as_deref(),
                 _ => None,
             };
-            let (count, mut c) = self.top(&searcher, &any_f, tier, k, req)?;
-            total = count;
-            candidates.append(&mut c);
+            // Collapsing (collapse.rs) runs over the same top-k step; without it, the page is a
+            // slice of the top k.
+            let page: Vec<collapse::Collapsed> = if req.collapse {
+                let mut top = |q: &dyn Query, k: usize| self.top(&searcher, q, tier, k, req);
+                let (count, page) =
+                    collapse::page(&searcher, schema, &*any_f, offset, limit, &mut top)?;
+                total = count;
+                page
+            } else {
+                let (count, c) = self.top(&searcher, &any_f, tier, k, req)?;
+                total = count;
+                let page = c.into_iter().skip(offset).take(limit);
+                page.map(|head| collapse::Collapsed { head, others: Vec::new() }).collect()
+            };
             if tripped() {
                 self.give_back_analyzers(analyzers);
                 return Err(req.limits.over_budget());
@@ -570,9 +609,8 @@ impl NewsIndex {
             if let Some(b) = &budget {
                 b.disarm();
             }
-            let page: Vec<Candidate> = candidates.into_iter().skip(offset).take(limit).collect();
             let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
-            for c in page {
+            for collapse::Collapsed { head: c, others } in page {
                 let doc: TantivyDocument = searcher.doc(c.addr)?;
                 let explanation = if req.explain {
                     let query = match any_f.explain(&searcher, c.addr) {
@@ -597,6 +635,7 @@ impl NewsIndex {
                 };
                 let mut hit = self.hit(&doc, c, req.snippets, &mut highlighter);
                 hit.explanation = explanation;
+                hit.similar = self.similar(&searcher, others)?;
                 hits.push(hit);
             }
         }
@@ -707,6 +746,7 @@ impl NewsIndex {
             lang,
             snippet: snippet.flatten(),
             explanation: None,
+            similar: Vec::new(),
         }
     }
 }
