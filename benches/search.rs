@@ -25,6 +25,9 @@
 //! tokenizer that does no analysis (tantivy's own work for each schema), with and without
 //! depeche's exact-form field.
 //!
+//! `DEPECHE_BENCH_STORIES=1` runs only the cost of story detection and collapsing
+//! (`benches/search/stories.rs`): indexing with and without, query latency with and without.
+//!
 //! `DEPECHE_BENCH_ADVERSARIAL=1` runs only the adversarial queries of
 //! `tests/data/adversarial.rs` on the generated index (default query limits, full search API
 //! with snippets): each one's outcome and its slowest and median time over repeated runs.
@@ -32,6 +35,8 @@
 #[path = "../tests/data/adversarial.rs"]
 mod adversarial;
 mod common;
+#[path = "search/stories.rs"]
+mod stories;
 
 use std::hint::black_box;
 use std::ops::Bound;
@@ -247,7 +252,8 @@ fn same_postings_when_replayed(
     let (a, b) = (real.searcher(), replayed_reader.searcher());
     let (a, b) = (&a.segment_readers()[0], &b.segment_readers()[0]);
     for (field, entry) in schema.schema().fields() {
-        if !entry.is_indexed() {
+        // The story fields are written by story assignment, not by `Article::to_document`.
+        if !entry.is_indexed() || entry.name().starts_with(depeche::index::STORY_FIELD) {
             continue;
         }
         let (x, y) =
@@ -613,6 +619,10 @@ fn main() {
     }
     if std::env::var("DEPECHE_BENCH_ADVERSARIAL").is_ok() {
         adversarial_latency();
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_STORIES").is_ok() {
+        stories::run(&articles(), &QUERIES);
         return;
     }
     if std::env::var("DEPECHE_BENCH_PROFILE").is_err() {

@@ -12,9 +12,7 @@ use tantivy::{
 };
 
 use super::filter::BandFilter;
-use super::signature::{
-    exact_containment, hash_bytes, mix, shingle_set, Signature, Sketch, StoryText,
-};
+use super::signature::{exact_containment, hash_bytes, shingle_set, Signature, Sketch, StoryText};
 use super::{StoryStats, CONTAINMENT_THRESHOLD, MAX_CANDIDATES_PER_KEY, MAX_EXACT_CHECKS};
 use crate::index::{NewsSchema, STORY_FIELD, STORY_SKETCH_FIELD};
 use crate::Result;
@@ -67,9 +65,14 @@ pub(crate) struct Stories {
     pending: Vec<Pending>,
     by_key: FxHashMap<u64, Vec<u32>>,
     by_id: FxHashMap<u64, u32>,
-    /// Ids deleted or replaced since the last commit: their committed versions are gone.
-    gone: FxHashSet<u64>,
+    /// Ids deleted or replaced since the last commit (the low 32 bits of their hash, as the
+    /// sketch stores it): their committed versions are gone.
+    gone: FxHashSet<u32>,
     filter: Option<BandFilter>,
+    /// The id of the next new story: stories are numbered in the order they start (the
+    /// largest story of the index + 1 when it is opened), which keeps the `story` terms
+    /// sorted as they come, cheap for tantivy's term dictionary.
+    next_story: Option<u64>,
     pub(crate) stats: StoryStats,
 }
 
@@ -93,6 +96,7 @@ impl Stories {
             by_id: FxHashMap::default(),
             gone: FxHashSet::default(),
             filter: None,
+            next_story: None,
             stats: StoryStats::default(),
         }
     }
@@ -108,8 +112,10 @@ impl Stories {
 
     /// The writes since the last commit were dropped (rollback, failed writer). The filter
     /// keeps their keys: a key it holds for nothing costs one lookup, never a wrong answer.
+    /// Story numbers start again after the largest committed one.
     pub(crate) fn reset(&mut self) {
         self.committed();
+        self.next_story = None;
     }
 
     /// Article `id` is deleted (or about to be replaced): neither its committed version nor
@@ -119,7 +125,7 @@ impl Stories {
         if let Some(slot) = self.by_id.remove(&h) {
             self.pending[slot as usize].alive = false;
         }
-        self.gone.insert(h);
+        self.gone.insert(h as u32);
     }
 
     /// Assigns the story of article `id` (text `text`, signature `signature`), and records
@@ -136,11 +142,11 @@ impl Stories {
         self.forget(id);
         let id_hash = id_hash(id);
         self.stats.articles += 1;
+        self.ensure_snapshot(reader)?;
         let Some(signature) = signature else {
-            return Ok(Assigned { story: mix(id_hash ^ 0x5354_4f52_5900_0000), id_hash });
+            return Ok(Assigned { story: self.new_story(), id_hash });
         };
         self.stats.signed += 1;
-        self.ensure_snapshot(reader)?;
         self.ensure_filter()?;
         let keys = signature.band_keys();
         let sketch = signature.sketch();
@@ -216,7 +222,10 @@ impl Stories {
         }
         let mut shingles: Option<Vec<u32>> = None;
         let story = self.decide(best, schema, text, &mut shingles)?;
-        let story = story.unwrap_or_else(|| mix(id_hash ^ signature.hash()));
+        let story = match story {
+            Some(s) => s,
+            None => self.new_story(),
+        };
         self.record(
             id_hash,
             story,
@@ -313,6 +322,12 @@ impl Stories {
         }
     }
 
+    fn new_story(&mut self) -> u64 {
+        let story = self.next_story.unwrap_or(1);
+        self.next_story = Some(story + 1);
+        story
+    }
+
     fn ensure_snapshot(&mut self, reader: &IndexReader) -> Result<()> {
         if self.snapshot.is_some() {
             return Ok(());
@@ -320,13 +335,29 @@ impl Stories {
         let searcher = reader.searcher();
         let schema = searcher.schema().clone();
         let bands = schema.get_field(crate::index::STORY_BANDS_FIELD)?;
+        let story = schema.get_field(STORY_FIELD)?;
         let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+        let mut largest = 0u64;
         for r in searcher.segment_readers() {
             segments.push(SegmentView {
                 bands: r.inverted_index(bands)?,
                 story: r.fast_fields().u64(STORY_FIELD)?,
                 sketch: r.fast_fields().u64(STORY_SKETCH_FIELD)?,
             });
+            // The last term of the segment's story dictionary is its largest story.
+            let stories = r.inverted_index(story)?;
+            let terms = stories.terms();
+            let mut bytes = Vec::new();
+            if terms.num_terms() > 0
+                && terms.ord_to_term(terms.num_terms() as u64 - 1, &mut bytes)?
+            {
+                if let Ok(b) = <[u8; 8]>::try_from(&bytes[..]) {
+                    largest = largest.max(u64::from_be_bytes(b));
+                }
+            }
+        }
+        if self.next_story.is_none() {
+            self.next_story = Some(largest + 1);
         }
         self.snapshot = Some(Snapshot { searcher, segments });
         Ok(())

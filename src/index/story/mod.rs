@@ -190,7 +190,7 @@ impl NewsIndex {
             for key in signature.band_keys() {
                 doc.add_u64(s.story_bands, key);
             }
-            for value in signature.to_values(assigned.id_hash) {
+            for value in signature.to_values(assigned.id_hash as u32) {
                 doc.add_u64(s.story_sketch, value);
             }
         }

@@ -20,7 +20,7 @@
 //! and each bin keeps the smallest value it saw; an empty bin copies the value of the first
 //! non-empty bin a fixed probe sequence reaches. Two sketches agree on a bin with probability
 //! the Jaccard similarity of the shingle sets, as [`SKETCH_BINS`] min-hashes would, for one
-//! hash per shingle. The index stores the low 8 bits of each bin (b-bit min-hashing, Li and
+//! hash per shingle. The index stores the low 4 bits of each bin (b-bit min-hashing, Li and
 //! König 2010), with the shingle count: [`Sketch::containment`] estimates how much of the
 //! smaller set the larger one holds.
 //!
@@ -40,19 +40,29 @@ pub const SHINGLE_WORDS: usize = 8;
 /// Bins of the sketch.
 pub const SKETCH_BINS: usize = 128;
 /// Band keys (LSH terms) per article.
-pub const BAND_KEYS: usize = 16;
+pub const BAND_KEYS: usize = 8;
 /// A body with fewer shingles than this is shingled with the title and the lead.
 pub const MIN_BODY_SHINGLES: usize = 5;
 /// An article with fewer shingles than this gets no signature: it is its own story.
 pub const MIN_SHINGLES: usize = 2;
-/// Words read per article: a longer text is shingled on its first words only, which bounds
-/// the cost of a huge article.
-pub const MAX_WORDS: usize = 20_000;
+/// Words read per article: a longer text is shingled on its first words only. Outlets cut
+/// and edit a dispatch at its edges, so its first 400 words tell it from another as well as
+/// the whole text does, and a quarter of the words of the bundled news lie past them: the
+/// signature costs that much less, and a huge article no more than a long one.
+pub const MAX_WORDS: usize = 400;
 
+/// Bits kept of each bin's value (b-bit min-hashing): two different values agree on them
+/// with probability 1/16, which the estimate corrects for. Measured against 8 bits, the error
+/// of the containment estimate does not change (`docs/stories.md`); half the bytes to store.
+pub const SKETCH_BITS: u32 = 4;
 /// Version byte of the stored sketch.
-const SKETCH_VERSION: u8 = 1;
-/// Bytes of a stored sketch: version, shingle count (u32), id hash (u64), one byte per bin.
-const SKETCH_BYTES: usize = 1 + 4 + 8 + SKETCH_BINS;
+const SKETCH_VERSION: u8 = 2;
+/// Bytes of a stored sketch: version, shingle count (u16), id hash (u32), the bins' low bits.
+const SKETCH_BYTES: usize = 1 + 2 + 4 + SKETCH_BINS * SKETCH_BITS as usize / 8;
+/// The chance that two different bin values agree on their [`SKETCH_BITS`] low bits.
+const CHANCE: f32 = 1.0 / (1u32 << SKETCH_BITS) as f32;
+/// Mask of a bin's stored bits.
+const BIN_MASK: u32 = (1 << SKETCH_BITS) - 1;
 /// Payload bytes per stored value: the top byte of each `u64` is the value's rank, so that
 /// the sketch reads back whatever order a multi-valued column keeps.
 const VALUE_BYTES: usize = 7;
@@ -140,7 +150,8 @@ fn words(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) ->
             continue;
         }
         if in_word {
-            word(mix(h));
+            // FNV-1a, unmixed: the shingle hash mixes the words it rolls.
+            word(h);
             n += 1;
             if n >= max {
                 return n;
@@ -152,7 +163,7 @@ fn words(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) ->
         i += width;
     }
     if in_word && n < max {
-        word(mix(h));
+        word(h);
         n += 1;
     }
     n
@@ -359,28 +370,23 @@ impl Signature {
         &self.list
     }
 
-    /// A hash of the sketch, for the id of a story this article starts.
-    pub(crate) fn hash(&self) -> u64 {
-        let h = self.bins.iter().fold(u64::from(self.shingles), |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-        mix(h)
-    }
-
     /// The band keys: bin number and full value of the first [`BAND_KEYS`] bins, hashed.
     pub fn band_keys(&self) -> [u64; BAND_KEYS] {
-        std::array::from_fn(|i| mix(((i as u64) << 32) | u64::from(self.bins[i])))
+        std::array::from_fn(|i| {
+            let h = mix(((i as u64) << 32) | u64::from(self.bins[i]));
+            ((i as u64) << 20) | (h & 0x000f_ffff)
+        })
     }
 
-    /// The stored form: version, shingle count, `id_hash` and the low byte of each bin, 7
+    /// The stored form: version, shingle count, `id_hash` and the low bits of each bin, 7
     /// bytes per value behind the value's rank.
-    pub(crate) fn to_values(&self, id_hash: u64) -> [u64; SKETCH_VALUES] {
+    pub(crate) fn to_values(&self, id_hash: u32) -> [u64; SKETCH_VALUES] {
         let mut bytes = [0u8; SKETCH_VALUES * VALUE_BYTES];
         bytes[0] = SKETCH_VERSION;
-        bytes[1..5].copy_from_slice(&self.shingles.to_le_bytes());
-        bytes[5..13].copy_from_slice(&id_hash.to_le_bytes());
-        for (o, b) in bytes[13..SKETCH_BYTES].iter_mut().zip(&self.bins) {
-            *o = *b as u8;
+        bytes[1..3].copy_from_slice(&(self.shingles.min(u32::from(u16::MAX)) as u16).to_le_bytes());
+        bytes[3..7].copy_from_slice(&id_hash.to_le_bytes());
+        for (o, pair) in bytes[7..SKETCH_BYTES].iter_mut().zip(self.bins.chunks(2)) {
+            *o = ((pair[0] & BIN_MASK) | ((pair[1] & BIN_MASK) << SKETCH_BITS)) as u8;
         }
         std::array::from_fn(|i| {
             let mut v = (i as u64) << 56;
@@ -395,9 +401,9 @@ impl Signature {
     pub fn sketch(&self) -> Sketch {
         let mut bins = [0u8; SKETCH_BINS];
         for (o, b) in bins.iter_mut().zip(&self.bins) {
-            *o = *b as u8;
+            *o = (*b & BIN_MASK) as u8;
         }
-        Sketch { bins, shingles: self.shingles }
+        Sketch { bins, shingles: self.shingles.min(u32::from(u16::MAX)) }
     }
 }
 
@@ -420,7 +426,7 @@ fn densify(bins: &mut [u32; SKETCH_BINS], filled: &[bool; SKETCH_BINS]) {
     }
 }
 
-/// A stored sketch: the low byte of each bin and the shingle count.
+/// A stored sketch: the low bits of each bin and the shingle count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sketch {
     bins: [u8; SKETCH_BINS],
@@ -430,7 +436,7 @@ pub struct Sketch {
 impl Sketch {
     /// Reads a stored sketch and its id hash from its values (in any order); `None` for a
     /// missing value or another version.
-    pub(crate) fn from_values(values: impl Iterator<Item = u64>) -> Option<(Sketch, u64)> {
+    pub(crate) fn from_values(values: impl Iterator<Item = u64>) -> Option<(Sketch, u32)> {
         let mut bytes = [0u8; SKETCH_VALUES * VALUE_BYTES];
         let mut seen = 0u32;
         for v in values {
@@ -446,19 +452,22 @@ impl Sketch {
         if seen != (1u32 << SKETCH_VALUES) - 1 || bytes[0] != SKETCH_VERSION {
             return None;
         }
-        let shingles = u32::from_le_bytes(bytes[1..5].try_into().ok()?);
-        let id_hash = u64::from_le_bytes(bytes[5..13].try_into().ok()?);
+        let shingles = u32::from(u16::from_le_bytes(bytes[1..3].try_into().ok()?));
+        let id_hash = u32::from_le_bytes(bytes[3..7].try_into().ok()?);
         let mut bins = [0u8; SKETCH_BINS];
-        bins.copy_from_slice(&bytes[13..SKETCH_BYTES]);
+        for (pair, &b) in bins.chunks_mut(2).zip(&bytes[7..SKETCH_BYTES]) {
+            pair[0] = b & BIN_MASK as u8;
+            pair[1] = b >> SKETCH_BITS;
+        }
         Some((Sketch { bins, shingles }, id_hash))
     }
 
     /// Estimated Jaccard similarity of the two shingle sets: the share of equal bins,
-    /// corrected for the chance (1/256) that two different values share their low byte.
+    /// corrected for the chance (1/16) that two different values share their low bits.
     pub fn jaccard(&self, other: &Sketch) -> f32 {
         let equal = self.bins.iter().zip(&other.bins).filter(|(a, b)| a == b).count();
         let p = equal as f32 / SKETCH_BINS as f32;
-        let chance = 1.0 / 256.0;
+        let chance = CHANCE;
         ((p - chance) / (1.0 - chance)).clamp(0.0, 1.0)
     }
 
@@ -481,7 +490,7 @@ impl Sketch {
     pub(crate) fn containment_interval(&self, other: &Sketch, spread: f32) -> (f32, f32, f32) {
         let equal = self.bins.iter().zip(&other.bins).filter(|(a, b)| a == b).count();
         let p = equal as f32 / SKETCH_BINS as f32;
-        let chance = 1.0 / 256.0;
+        let chance = CHANCE;
         let to_j = |p: f32| ((p - chance) / (1.0 - chance)).clamp(0.0, 1.0);
         // A set of fewer shingles than bins fills the others with copies: it brings only as
         // many independent samples as it has shingles.
