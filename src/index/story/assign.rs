@@ -18,8 +18,17 @@ use crate::index::{NewsSchema, STORY_FIELD, STORY_SKETCH_FIELD};
 use crate::Result;
 
 /// Sigmas of the sketch's containment interval: a candidate whose interval lies above the
-/// threshold joins without more ado, one whose interval straddles it is checked exactly.
+/// threshold joins without more ado, one whose interval straddles it is checked exactly if
+/// its estimate is within [`EXACT_SIGMAS`] of it.
 const SPREAD: f32 = 3.0;
+/// How many standard errors under the threshold an estimate may be and still get an exact
+/// check. A version of the same story holds nearly all the smaller text (0.9 and more, 0.72
+/// at the least on the republication sets), so its estimate is rarely that low; a
+/// candidate that shares a few paragraphs of a mash-up often is, and its exact check (a
+/// stored document read and shingled again) would cost as much as indexing an article.
+/// The error grows when the two sizes differ, so a brief against a long article is still
+/// checked.
+const EXACT_SIGMAS: f32 = 1.5;
 
 /// An article added since the last commit.
 struct Pending {
@@ -56,6 +65,8 @@ struct Candidate {
     story: u64,
     estimate: f32,
     low: f32,
+    /// One standard error of the estimate.
+    sigma: f32,
     source: Source,
 }
 
@@ -128,7 +139,7 @@ impl Stories {
         self.gone.insert(h as u32);
     }
 
-    /// Assigns the story of article `id` (text `text`, signature `signature`), and records
+    /// Assigns the story of article `id` (of signature `signature`), and records
     /// it for the articles that follow. Must be called in article order, one at a time:
     /// each article sees every article assigned before it (committed or not).
     pub(crate) fn assign(
@@ -136,7 +147,6 @@ impl Stories {
         reader: &IndexReader,
         schema: &NewsSchema,
         id: &str,
-        text: StoryText<'_>,
         signature: Option<&Signature>,
     ) -> Result<Assigned> {
         self.forget(id);
@@ -151,13 +161,22 @@ impl Stories {
         let keys = signature.band_keys();
         let sketch = signature.sketch();
         let mut best: FxHashMap<u64, Candidate> = FxHashMap::default();
-        let mut consider = |story: u64, other: &Sketch, source: Source, stats: &mut StoryStats| {
+        // A story with a candidate whose estimate is 1 (the most there is) needs no other.
+        let settled = |best: &FxHashMap<u64, Candidate>, story: u64| {
+            best.get(&story).is_some_and(|c| c.estimate >= 1.0 && c.low >= CONTAINMENT_THRESHOLD)
+        };
+        let consider = |best: &mut FxHashMap<u64, Candidate>,
+                        story: u64,
+                        other: &Sketch,
+                        source: Source,
+                        stats: &mut StoryStats| {
             stats.candidates += 1;
             let (estimate, low, high) = sketch.containment_interval(other, SPREAD);
             if high < CONTAINMENT_THRESHOLD {
                 return;
             }
-            let c = Candidate { story, estimate, low, source };
+            let sigma = (high - low) / (2.0 * SPREAD);
+            let c = Candidate { story, estimate, low, sigma, source };
             best.entry(story)
                 .and_modify(|b| {
                     if estimate > b.estimate {
@@ -172,8 +191,8 @@ impl Stories {
             let Some(slots) = self.by_key.get(key) else { continue };
             for &slot in slots.iter().take(MAX_CANDIDATES_PER_KEY) {
                 let p = &self.pending[slot as usize];
-                if p.alive && seen_slots.insert(slot) {
-                    consider(p.story, &p.sketch, Source::Pending(slot), &mut self.stats);
+                if p.alive && seen_slots.insert(slot) && !settled(&best, p.story) {
+                    consider(&mut best, p.story, &p.sketch, Source::Pending(slot), &mut self.stats);
                 }
             }
         }
@@ -200,18 +219,19 @@ impl Stories {
                         let addr = DocAddress::new(ord as u32, doc);
                         if !reader.is_deleted(doc) && seen_docs.insert(addr) {
                             taken += 1;
-                            if let Some((other, h)) =
-                                Sketch::from_values(view.sketch.values_for_doc(doc))
-                            {
-                                if !self.gone.contains(&h) {
-                                    if let Some(story) = view.story.first(doc) {
-                                        consider(
-                                            story,
-                                            &other,
-                                            Source::Committed(addr),
-                                            &mut self.stats,
-                                        );
-                                    }
+                            let story = view.story.first(doc);
+                            if let Some(story) = story.filter(|&s| !settled(&best, s)) {
+                                let stored = Sketch::from_values(view.sketch.values_for_doc(doc));
+                                if let Some((other, _)) =
+                                    stored.filter(|(_, h)| !self.gone.contains(h))
+                                {
+                                    consider(
+                                        &mut best,
+                                        story,
+                                        &other,
+                                        Source::Committed(addr),
+                                        &mut self.stats,
+                                    );
                                 }
                             }
                         }
@@ -221,7 +241,7 @@ impl Stories {
             }
         }
         let mut shingles: Option<Vec<u32>> = None;
-        let story = self.decide(best, schema, text, &mut shingles)?;
+        let story = self.decide(best, schema, signature, &mut shingles)?;
         let story = match story {
             Some(s) => s,
             None => self.new_story(),
@@ -243,7 +263,7 @@ impl Stories {
         &mut self,
         best: FxHashMap<u64, Candidate>,
         schema: &NewsSchema,
-        text: StoryText<'_>,
+        signature: &Signature,
         own: &mut Option<Vec<u32>>,
     ) -> Result<Option<u64>> {
         let mut candidates: Vec<Candidate> = best.into_values().collect();
@@ -254,10 +274,16 @@ impl Stories {
         for c in candidates {
             let similarity = if c.low >= CONTAINMENT_THRESHOLD {
                 c.estimate
-            } else if exact_left > 0 {
+            } else if exact_left > 0 && c.estimate + EXACT_SIGMAS * c.sigma >= CONTAINMENT_THRESHOLD
+            {
                 exact_left -= 1;
                 self.stats.exact_checks += 1;
-                let mine = own.get_or_insert_with(|| shingle_set(text));
+                let mine = own.get_or_insert_with(|| {
+                    let mut set = signature.shingles().to_vec();
+                    set.sort_unstable();
+                    set.dedup();
+                    set
+                });
                 let exact = match c.source {
                     Source::Pending(slot) => {
                         let p = &mut self.pending[slot as usize];

@@ -89,10 +89,10 @@ use crate::Result;
 pub const CONTAINMENT_THRESHOLD: f32 = 0.8;
 /// Candidates read per band key: a key shared by more articles (boilerplate, a template
 /// series) yields its first ones only.
-pub const MAX_CANDIDATES_PER_KEY: usize = 64;
+pub const MAX_CANDIDATES_PER_KEY: usize = 16;
 /// Candidates checked exactly (from their stored text) per article, when the sketch leaves
 /// the answer open.
-pub const MAX_EXACT_CHECKS: usize = 4;
+pub const MAX_EXACT_CHECKS: usize = 2;
 
 /// Counters of the story assignment since the index was opened.
 ///
@@ -178,13 +178,8 @@ impl NewsIndex {
         doc: &mut TantivyDocument,
     ) -> Result<()> {
         let s = self.schema();
-        let assigned = self.stories.lock().assign(
-            &self.reader,
-            s,
-            &article.id,
-            text(article),
-            signature.as_ref(),
-        )?;
+        let assigned =
+            self.stories.lock().assign(&self.reader, s, &article.id, signature.as_ref())?;
         doc.add_u64(s.story, assigned.story);
         if let Some(signature) = &signature {
             for key in signature.band_keys() {

@@ -399,11 +399,11 @@ impl Signature {
 
     /// The stored sketch of this signature.
     pub fn sketch(&self) -> Sketch {
-        let mut bins = [0u8; SKETCH_BINS];
-        for (o, b) in bins.iter_mut().zip(&self.bins) {
-            *o = (*b & BIN_MASK) as u8;
+        let mut words = [0u64; SKETCH_WORDS];
+        for (i, b) in self.bins.iter().enumerate() {
+            words[i / NIBBLES] |= u64::from(b & BIN_MASK) << (SKETCH_BITS as usize * (i % NIBBLES));
         }
-        Sketch { bins, shingles: self.shingles.min(u32::from(u16::MAX)) }
+        Sketch { words, shingles: self.shingles.min(u32::from(u16::MAX)) }
     }
 }
 
@@ -426,10 +426,15 @@ fn densify(bins: &mut [u32; SKETCH_BINS], filled: &[bool; SKETCH_BINS]) {
     }
 }
 
-/// A stored sketch: the low bits of each bin and the shingle count.
+/// Bins per `u64` of a packed sketch.
+const NIBBLES: usize = 64 / SKETCH_BITS as usize;
+/// `u64`s of a packed sketch.
+const SKETCH_WORDS: usize = SKETCH_BINS / NIBBLES;
+
+/// A stored sketch: the low bits of each bin, packed, and the shingle count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sketch {
-    bins: [u8; SKETCH_BINS],
+    words: [u64; SKETCH_WORDS],
     shingles: u32,
 }
 
@@ -454,19 +459,17 @@ impl Sketch {
         }
         let shingles = u32::from(u16::from_le_bytes(bytes[1..3].try_into().ok()?));
         let id_hash = u32::from_le_bytes(bytes[3..7].try_into().ok()?);
-        let mut bins = [0u8; SKETCH_BINS];
-        for (pair, &b) in bins.chunks_mut(2).zip(&bytes[7..SKETCH_BYTES]) {
-            pair[0] = b & BIN_MASK as u8;
-            pair[1] = b >> SKETCH_BITS;
+        let mut words = [0u64; SKETCH_WORDS];
+        for (w, chunk) in words.iter_mut().zip(bytes[7..SKETCH_BYTES].chunks_exact(8)) {
+            *w = u64::from_le_bytes(chunk.try_into().ok()?);
         }
-        Some((Sketch { bins, shingles }, id_hash))
+        Some((Sketch { words, shingles }, id_hash))
     }
 
     /// Estimated Jaccard similarity of the two shingle sets: the share of equal bins,
     /// corrected for the chance (1/16) that two different values share their low bits.
     pub fn jaccard(&self, other: &Sketch) -> f32 {
-        let equal = self.bins.iter().zip(&other.bins).filter(|(a, b)| a == b).count();
-        let p = equal as f32 / SKETCH_BINS as f32;
+        let p = self.equal_bins(other) as f32 / SKETCH_BINS as f32;
         let chance = CHANCE;
         ((p - chance) / (1.0 - chance)).clamp(0.0, 1.0)
     }
@@ -475,6 +478,20 @@ impl Sketch {
     /// `J · (|A| + |B|) / ((1 + J) · min(|A|, |B|))`.
     pub fn containment(&self, other: &Sketch) -> f32 {
         self.containment_of(self.jaccard(other), other)
+    }
+
+    /// Bins whose stored bits are equal: the zero nibbles of the XOR of the packed words.
+    #[inline]
+    fn equal_bins(&self, other: &Sketch) -> u32 {
+        const LOW: u64 = 0x1111_1111_1111_1111;
+        let mut differ = 0;
+        for (a, b) in self.words.iter().zip(&other.words) {
+            let mut x = a ^ b;
+            x |= x >> 1;
+            x |= x >> 2;
+            differ += (x & LOW).count_ones();
+        }
+        SKETCH_BINS as u32 - differ
     }
 
     fn containment_of(&self, j: f32, other: &Sketch) -> f32 {
@@ -488,8 +505,7 @@ impl Sketch {
     /// and containment grows with Jaccard similarity. Sizes far apart widen the interval
     /// (a 6-shingle brief against a 140-shingle article multiplies the error by 24).
     pub(crate) fn containment_interval(&self, other: &Sketch, spread: f32) -> (f32, f32, f32) {
-        let equal = self.bins.iter().zip(&other.bins).filter(|(a, b)| a == b).count();
-        let p = equal as f32 / SKETCH_BINS as f32;
+        let p = self.equal_bins(other) as f32 / SKETCH_BINS as f32;
         let chance = CHANCE;
         let to_j = |p: f32| ((p - chance) / (1.0 - chance)).clamp(0.0, 1.0);
         // A set of fewer shingles than bins fills the others with copies: it brings only as
