@@ -26,6 +26,7 @@ mod republish;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
+use depeche::index::story::{exact_containment, shingle_set, StoryText};
 use depeche::index::{Article, NewsIndex};
 use depeche::search::SearchRequest;
 use republish::{Config, Labelled};
@@ -285,6 +286,38 @@ fn bundled_merges(base: &[Article]) {
         println!(
             "- {}",
             g.iter().map(|a| format!("`{}` « {} »", a.id, a.title)).collect::<Vec<_>>().join(" · ")
+        );
+    }
+    println!();
+    // The closest pairs it did not merge (exact containment of the shingle sets, every pair),
+    // to judge whether a true duplicate was missed.
+    let sets: Vec<Vec<u32>> = base
+        .iter()
+        .map(|a| shingle_set(StoryText { title: &a.title, lead: &a.lead, body: &a.body }))
+        .collect();
+    let mut close: Vec<(f32, usize, usize)> = Vec::new();
+    for i in 0..sets.len() {
+        for j in i + 1..sets.len() {
+            let c = exact_containment(&sets[i], &sets[j]);
+            if c >= 0.2 {
+                close.push((c, i, j));
+            }
+        }
+    }
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("Closest pairs of the bundled news (exact containment ≥ 0.2, at most 15):\n");
+    println!("| containment | same story | article | article |");
+    println!("|---|---|---|---|");
+    for &(c, i, j) in close.iter().take(15) {
+        let (a, b) = (&base[i], &base[j]);
+        let same = index.story_of(&a.id).expect("story") == index.story_of(&b.id).expect("story");
+        println!(
+            "| {c:.2} | {} | `{}` « {} » | `{}` « {} » |",
+            if same { "yes" } else { "no" },
+            a.id,
+            a.title,
+            b.id,
+            b.title
         );
     }
     println!();
