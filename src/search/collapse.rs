@@ -204,7 +204,8 @@ pub(super) fn page(
 /// Another version of a hit's story.
 ///
 /// Serializes as its id alone, so that a hit's JSON carries `"similar": ["id", …]`; the other
-/// fields are for display (« + 2 similar: AFP, Le Parisien »).
+/// fields are for display (« + 2 similar: AFP, Le Parisien »). Read from fast fields only (no
+/// stored document is opened per version), so listing a story's versions stays cheap.
 ///
 /// ```
 /// let s = depeche::search::Similar { id: "lp-1".into(), ..Default::default() };
@@ -216,12 +217,8 @@ pub struct Similar {
     pub id: String,
     /// Ranking score of this version.
     pub score: f32,
-    /// Title as stored.
-    pub title: String,
-    /// Source, if any.
+    /// Source, if any (as given, trimmed).
     pub source: Option<String>,
-    /// URL, if any.
-    pub url: Option<String>,
     /// Publication date, RFC 3339 (UTC).
     pub date: Option<String>,
 }
@@ -232,33 +229,90 @@ impl serde::Serialize for Similar {
     }
 }
 
+/// The fast columns a [`Similar`] is read from, in one segment.
+struct SimilarColumns {
+    id: Option<tantivy::columnar::StrColumn>,
+    facets: Option<tantivy::fastfield::FacetReader>,
+    date: Option<Column<tantivy::DateTime>>,
+    /// Source of each facet ordinal seen (`None`: not a source facet).
+    sources: FxHashMap<u64, Option<String>>,
+}
+
+impl SimilarColumns {
+    fn of(segment: &tantivy::SegmentReader) -> SimilarColumns {
+        let fast = segment.fast_fields();
+        SimilarColumns {
+            id: fast.str("id").ok().flatten(),
+            facets: segment.facet_reader(crate::index::FACET_FIELD).ok(),
+            date: fast.date(crate::index::DATE_FIELD).ok(),
+            sources: FxHashMap::default(),
+        }
+    }
+
+    fn id(&self, doc: tantivy::DocId) -> Result<Option<String>> {
+        let Some(col) = &self.id else { return Ok(None) };
+        let Some(ord) = col.term_ords(doc).next() else { return Ok(None) };
+        let mut out = String::new();
+        Ok(col.ord_to_str(ord, &mut out)?.then_some(out))
+    }
+
+    /// The `/source/…` facet of `doc`. Facet ordinals follow the facets' order, where
+    /// `/lang`, `/section` come before `/source`: a few are resolved, each once per segment.
+    fn source(&mut self, doc: tantivy::DocId) -> Result<Option<String>> {
+        let Some(reader) = &self.facets else { return Ok(None) };
+        let mut facet = tantivy::schema::Facet::root();
+        for ord in reader.facet_ords(doc) {
+            let source = match self.sources.get(&ord) {
+                Some(s) => s.clone(),
+                None => {
+                    reader.facet_from_ord(ord, &mut facet)?;
+                    let path = facet.to_path();
+                    let s = (path.len() == 2 && path[0] == "source").then(|| path[1].to_string());
+                    self.sources.insert(ord, s.clone());
+                    s
+                }
+            };
+            if source.is_some() {
+                return Ok(source);
+            }
+        }
+        Ok(None)
+    }
+
+    fn date(&self, doc: tantivy::DocId) -> Option<String> {
+        let d = self.date.as_ref()?.first(doc)?;
+        d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
+    }
+}
+
 impl crate::index::NewsIndex {
-    /// The stored fields of each of `others`.
+    /// The id, source and date of each of `others`, from fast fields.
     pub(super) fn similar(
         &self,
         searcher: &Searcher,
         others: Vec<Candidate>,
     ) -> Result<Vec<Similar>> {
-        let s = self.schema();
+        let mut columns: FxHashMap<u32, SimilarColumns> = FxHashMap::default();
         others
             .into_iter()
             .map(|c| {
-                let doc: tantivy::TantivyDocument = searcher.doc(c.addr)?;
-                let text = |f| super::stored_str(&doc, f);
-                let date = {
-                    use tantivy::schema::Value;
-                    doc.get_first(s.date).and_then(|v| v.as_datetime()).and_then(|d| {
-                        d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
-                    })
+                let seg = c.addr.segment_ord;
+                let cols = columns
+                    .entry(seg)
+                    .or_insert_with(|| SimilarColumns::of(searcher.segment_reader(seg)));
+                let doc = c.addr.doc_id;
+                let id = match c.id {
+                    Some(id) => id,
+                    None => match cols.id(doc)? {
+                        Some(id) => id,
+                        None => {
+                            // An id column is always there; read the stored id otherwise.
+                            let stored: tantivy::TantivyDocument = searcher.doc(c.addr)?;
+                            super::stored_str(&stored, self.schema().id).unwrap_or_default()
+                        }
+                    },
                 };
-                Ok(Similar {
-                    id: c.id.or_else(|| text(s.id)).unwrap_or_default(),
-                    score: c.score,
-                    title: text(s.stored_title).unwrap_or_default(),
-                    source: text(s.source),
-                    url: text(s.url),
-                    date,
-                })
+                Ok(Similar { id, score: c.score, source: cols.source(doc)?, date: cols.date(doc) })
             })
             .collect()
     }
