@@ -31,6 +31,9 @@
 //! copied 20 times and on `DEPECHE_BENCH_DOCS` generated articles) runs after the indexing
 //! benches; `DEPECHE_BENCH_IMPORT=1` runs only it (see `benches/search/import.rs`).
 //!
+//! `DEPECHE_BENCH_STORIES=1` runs only the cost of story detection and collapsing
+//! (`benches/search/stories.rs`): indexing with and without, query latency with and without.
+//!
 //! `DEPECHE_BENCH_ADVERSARIAL=1` runs only the adversarial queries of
 //! `tests/data/adversarial.rs` on the generated index (default query limits, full search API
 //! with snippets): each one's outcome and its slowest and median time over repeated runs.
@@ -42,6 +45,8 @@ mod common;
 mod latency;
 #[path = "search/import.rs"]
 mod import;
+#[path = "search/stories.rs"]
+mod stories;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -254,7 +259,8 @@ fn same_postings_when_replayed(
     let (a, b) = (real.searcher(), replayed_reader.searcher());
     let (a, b) = (&a.segment_readers()[0], &b.segment_readers()[0]);
     for (field, entry) in schema.schema().fields() {
-        if !entry.is_indexed() {
+        // The story fields are written by story assignment, not by `Article::to_document`.
+        if !entry.is_indexed() || entry.name().starts_with(depeche::index::STORY_FIELD) {
             continue;
         }
         let (x, y) =
@@ -474,6 +480,18 @@ fn first_pass() {
     );
 }
 
+/// The queries of the stories bench (`benches/search/stories.rs`), by kind.
+const QUERIES: [(&str, &str); 7] = [
+    ("term", "gouvernement"),
+    ("two terms", "transformation numérique"),
+    ("phrase", "\"premier ministre\""),
+    ("phrase + stop word", "\"ministère de la culture\""),
+    // depeche asks for the capital mark at each capitalized position; stock cannot tell
+    ("case-checked phrase", "\"Le Monde\""),
+    ("prefix", "numéri*"),
+    ("filtered", "élections"),
+];
+
 fn main() {
     if import::stock_child() {
         return;
@@ -500,6 +518,10 @@ fn main() {
     }
     if std::env::var("DEPECHE_BENCH_LATENCY").is_ok() {
         latency::run();
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_STORIES").is_ok() {
+        stories::run(&articles(), &QUERIES);
         return;
     }
     if std::env::var("DEPECHE_BENCH_PROFILE").is_err() {

@@ -23,7 +23,7 @@
 //!   line every 10 s)
 //! - `--json`: one JSON object per hit, with the response's `total` and `total_exact`
 //! - `--batch FILE`: one query per line; one JSON line per query:
-//!   `{"query": …, "total": …, "total_exact": …, "hits": [{"id": …, "score": …}, …]}`
+//!   `{"query": …, "total": …, "total_exact": …, "hits": [{"id": …, "score": …, "similar": ["id", …]}, …]}`
 //!   (`total_exact` false: more than `total` articles match), or
 //!   `{"query": …, "error": "query refused (…): …"}` for a query past one of the
 //!   [query limits](depeche::query::QueryLimits), and the batch goes on
@@ -39,6 +39,11 @@
 //!   top of the bundled entity aliases; a bad line stops with its line number (status 2)
 //! - `--complete PREFIX [--limit N]`: the words of the index completing PREFIX, one per line
 //!   (`--json`: one line `{"prefix": …, "completions": […]}`); `--limit` defaults to 10
+//! - `--no-collapse`: every version of a story is a hit (by default, one hit per story, the
+//!   others under it: « + 2 similar: AFP, Le Parisien »; every hit of `--json` and `--batch`
+//!   carries `"similar": ["id", …]`)
+//! - `--related ID`: the articles related to article ID (more like this, its own story
+//!   excluded), one per story
 //!
 //! Errors (missing file, bad flag, bad date, a single query refused by the query limits) print
 //! a message and exit with status 2 (usage) or 1 (anything else).
@@ -57,7 +62,7 @@ pub(crate) use common::{default_index_dir, ensure_corpus_index, failure, CliErro
 
 const USAGE: &str = "usage: search [--index DIR] [--add FILE.jsonl] [--json] [--batch FILE] \
 [--threads N] [--memory MB] [--progress] [--limit N] [--lang fr|en] [--since DATE] [--until DATE] [--sort relevance|newest|oldest] \
-[--explain] [--synonyms FILE] [--complete PREFIX] [QUERY...]";
+[--explain] [--synonyms FILE] [--complete PREFIX] [--no-collapse] [--related ID] [QUERY...]";
 
 fn usage(message: impl Into<String>) -> CliError {
     CliError { message: format!("{}\n{USAGE}", message.into()), status: 2 }
@@ -80,6 +85,8 @@ pub(crate) struct Options {
     pub(crate) until: Option<String>,
     pub(crate) sort: Sort,
     pub(crate) explain: bool,
+    pub(crate) no_collapse: bool,
+    pub(crate) related: Option<String>,
     pub(crate) help: bool,
     pub(crate) synonyms: Option<PathBuf>,
     pub(crate) complete: Option<String>,
@@ -112,6 +119,8 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
             "--help" | "-h" => o.help = true,
             "--json" => o.json = true,
             "--explain" => o.explain = true,
+            "--no-collapse" => o.no_collapse = true,
+            "--related" => o.related = Some(value("--related")?),
             "--index" => o.index = Some(PathBuf::from(value("--index")?)),
             "--add" => o.add.push(PathBuf::from(value("--add")?)),
             "--batch" => o.batch = Some(PathBuf::from(value("--batch")?)),
@@ -159,10 +168,15 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, CliError> {
     if !words.is_empty() {
         o.query = Some(words.join(" "));
     }
-    if o.query.is_none() && o.batch.is_none() && o.add.is_empty() && o.complete.is_none() && !o.help
+    if o.query.is_none()
+        && o.batch.is_none()
+        && o.add.is_empty()
+        && o.complete.is_none()
+        && o.related.is_none()
+        && !o.help
     {
         return Err(usage(
-            "nothing to do: give a query, --batch FILE, --add FILE or --complete PREFIX",
+            "nothing to do: give a query, --batch FILE, --add FILE, --complete PREFIX or --related ID",
         ));
     }
     Ok(o)
@@ -201,6 +215,7 @@ fn request(o: &Options, query: &str) -> SearchRequest {
         sort: o.sort,
         limit: o.limit,
         explain: o.explain,
+        collapse: !o.no_collapse,
         ..Default::default()
     }
 }
@@ -251,6 +266,11 @@ pub(crate) fn print_human(
         }
         if let Some(url) = &hit.url {
             writeln!(out, "   {url}")?;
+        }
+        if !hit.similar.is_empty() {
+            let sources: Vec<&str> =
+                hit.similar.iter().map(|s| s.source.as_deref().unwrap_or(&s.id)).collect();
+            writeln!(out, "   + {} similar: {}", hit.similar.len(), sources.join(", "))?;
         }
         if let Some(e) = &hit.explanation {
             for line in e.to_string().lines() {
@@ -359,8 +379,11 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
                 }
                 Err(e) => return Err(failure(e.to_string())),
             };
-            let hits: Vec<serde_json::Value> =
-                r.hits.iter().map(|h| serde_json::json!({"id": h.id, "score": h.score})).collect();
+            let hits: Vec<serde_json::Value> = r
+                .hits
+                .iter()
+                .map(|h| serde_json::json!({"id": h.id, "score": h.score, "similar": h.similar}))
+                .collect();
             let line = serde_json::json!({
                 "query": query,
                 "total": r.total,
@@ -369,6 +392,27 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
                 "suggestion": r.suggestion,
             });
             writeln!(out, "{line}").map_err(io)?;
+        }
+    }
+    if let Some(id) = &o.related {
+        let t = Instant::now();
+        let hits = index.related(id, o.limit).map_err(|e| failure(e.to_string()))?;
+        let r = SearchResponse {
+            total: hits.len(),
+            total_exact: true,
+            hits,
+            facets: None,
+            warnings: Vec::new(),
+            suggestion: None,
+            took: t.elapsed(),
+        };
+        if o.json {
+            for hit in &r.hits {
+                let line = serde_json::to_string(hit).map_err(|e| failure(e.to_string()))?;
+                writeln!(out, "{line}").map_err(io)?;
+            }
+        } else {
+            print_human(out, &r, 0, color).map_err(io)?;
         }
     }
     if let Some(query) = &o.query {

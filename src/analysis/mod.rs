@@ -49,6 +49,8 @@ pub use analyzer::{
     ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER, FRENCH_ANALYZER, FRENCH_INDEXING_ANALYZER,
 };
 pub use fold::fold;
+/// Folding one character, for the near-duplicate signature's word hashing (`index::story`).
+pub(crate) use fold::fold_char;
 pub use language::{detect, detect_language, Detection, Lang, UnknownLang};
 pub use stem::Stemmer;
 pub use stopwords::{is_question_word, is_stop_word, stop_words};

@@ -22,6 +22,7 @@ mod article;
 mod import;
 mod merge;
 mod schema;
+pub mod story;
 mod verify;
 mod warm;
 
@@ -40,7 +41,9 @@ pub use import::{
     IMPORT_MERGE_TO, LOG_EVERY, WINDOW_PER_THREAD,
 };
 pub use merge::MergeReport;
-pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD};
+pub use schema::{
+    NewsSchema, DATE_FIELD, FACET_FIELD, STORY_BANDS_FIELD, STORY_FIELD, STORY_SKETCH_FIELD,
+};
 pub use warm::{SegmentDates, Warm, DATE_BLOCK};
 
 use crate::analysis::{analyzer, exact_analyzer, indexing_analyzer, register_analyzers, Lang};
@@ -216,6 +219,8 @@ pub struct NewsIndex {
     analyzers: Mutex<Vec<Analyzers>>,
     /// The reader's warmer (the reader holds it weakly).
     warm: std::sync::Arc<Warm>,
+    /// Story assignment state (`story/`): what was added since the last commit.
+    stories: story::StoryIndex,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -352,6 +357,7 @@ impl NewsIndex {
             options,
             analyzers: Mutex::new(Vec::new()),
             warm,
+            stories: story::StoryIndex::new(),
         })
     }
 
@@ -474,6 +480,8 @@ impl NewsIndex {
             // process killed in the middle of a merge left behind.
             writer.garbage_collect_files().wait()?;
             *slot = Some(writer);
+            // A new writer starts from the last commit: whatever was pending is gone.
+            self.stories.reset();
         }
         Ok(slot.as_mut().expect("the writer was just created"))
     }
@@ -529,21 +537,26 @@ impl NewsIndex {
     /// assert_eq!(index.num_articles(), 1);
     /// ```
     pub fn add(&self, article: &Article) -> Result<()> {
+        // Pure: may move to worker threads with the document.
+        let signature = self.story_signature(article);
         let doc = self.document(article)?;
         let mut guard = self.writer()?;
-        self.add_locked(&mut guard, &article.id, doc)
+        self.add_locked(&mut guard, &article.id, doc, signature)
     }
 
-    /// Deletes the article `id`, then adds `doc`, on the writer in `slot` (created when
-    /// there is none).
+    /// Deletes the article `id`, then gives `doc` its story and adds it, on the writer in
+    /// `slot` (created when there is none).
     pub(crate) fn add_locked(
         &self,
         slot: &mut Option<IndexWriter>,
         id: &str,
-        doc: TantivyDocument,
+        mut doc: TantivyDocument,
+        signature: Option<story::Signature>,
     ) -> Result<()> {
         let writer = self.ensure_writer(slot)?;
         writer.delete_term(self.id_term(id));
+        // Story assignment: sequential, in article order, under the writer's lock (`story/`).
+        self.assign_story(id, signature, &mut doc)?;
         if let Err(e) = writer.add_document(doc) {
             return Err(NewsIndex::writer_failed(slot, e));
         }
@@ -562,6 +575,7 @@ impl NewsIndex {
         let guard = self.writer()?;
         if let Some(writer) = guard.as_ref() {
             writer.delete_term(self.id_term(id));
+            self.stories.deleted(id);
         }
         Ok(())
     }
@@ -582,11 +596,14 @@ impl NewsIndex {
     /// index.commit().unwrap();
     /// ```
     pub fn commit(&self) -> Result<()> {
+        // The writer's lock is held until the reader is reloaded, so that story assignment
+        // never sees a commit that its pending articles do not cover.
         let mut guard = self.writer()?;
         self.commit_locked(&mut guard)
     }
 
-    /// [`NewsIndex::commit`] on the writer in `slot` (created when there is none).
+    /// [`NewsIndex::commit`] on the writer in `slot` (created when there is none); the
+    /// caller holds the writer's lock until this returns.
     pub(crate) fn commit_locked(&self, slot: &mut Option<IndexWriter>) -> Result<()> {
         let writer = self.ensure_writer(slot)?;
         if let Err(e) = writer.commit() {
@@ -596,6 +613,7 @@ impl NewsIndex {
             sync_dir(dir)?;
         }
         self.reader.reload()?;
+        self.stories.committed();
         Ok(())
     }
 
@@ -616,6 +634,7 @@ impl NewsIndex {
             if let Err(e) = writer.rollback() {
                 return Err(NewsIndex::writer_failed(slot, e));
             }
+            self.stories.reset();
         }
         Ok(())
     }
@@ -675,10 +694,13 @@ fn check_schema(index: &Index, schema: &NewsSchema, dir: &Path) -> Result<()> {
     let theirs = serde_json::to_string(&index.schema())?;
     let ours = serde_json::to_string(schema.schema())?;
     if theirs != ours {
-        return Err(Error::IncompatibleIndex {
-            path: dir.to_path_buf(),
-            reason: "its schema differs from this version of depeche".into(),
-        });
+        let reason = if index.schema().get_field(STORY_FIELD).is_err() {
+            "it was built before story detection (no `story` field); rebuild it from the \
+             articles"
+        } else {
+            "its schema differs from this version of depeche"
+        };
+        return Err(Error::IncompatibleIndex { path: dir.to_path_buf(), reason: reason.into() });
     }
     Ok(())
 }

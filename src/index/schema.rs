@@ -1,8 +1,8 @@
 //! The tantivy schema of a news index, as a struct of field handles.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema,
-    TextFieldIndexing, TextOptions, STORED, STRING,
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 
 use crate::analysis::{Lang, ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER, FRENCH_INDEXING_ANALYZER};
@@ -11,6 +11,13 @@ use crate::analysis::{Lang, ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER, FRENCH_IN
 pub const DATE_FIELD: &str = "date";
 /// Name of the facet field: `/source/…`, `/section/…`, `/lang/…`, `/year/…`, `/tag/…`.
 pub const FACET_FIELD: &str = "facets";
+/// Name of the story field (u64, indexed and fast): the story of the article
+/// ([`crate::index::story`]).
+pub const STORY_FIELD: &str = "story";
+/// Name of the band-key field (u64 terms): the near-duplicate lookup keys.
+pub const STORY_BANDS_FIELD: &str = "story_bands";
+/// Name of the sketch field (multi-valued u64, fast): the near-duplicate sketch.
+pub const STORY_SKETCH_FIELD: &str = "story_sketch";
 
 /// The fields of a news index.
 ///
@@ -26,7 +33,9 @@ pub const FACET_FIELD: &str = "facets";
 /// - `source_text`, `section_text`, `tags_text` are the small folded fields behind `source:`,
 ///   `section:` and `tag:`;
 /// - `date` is indexed and fast; `facets` holds source, section, lang, year and tags;
-/// - the original texts are stored, unindexed, for display and snippets.
+/// - the original texts are stored, unindexed, for display and snippets;
+/// - `story` (indexed, fast) holds the article's story, `story_bands` its near-duplicate
+///   lookup keys and `story_sketch` (fast) its sketch ([`crate::index::story`]).
 ///
 /// ```
 /// let schema = depeche::index::NewsSchema::new();
@@ -35,7 +44,8 @@ pub const FACET_FIELD: &str = "facets";
 #[derive(Clone, Debug)]
 pub struct NewsSchema {
     schema: Schema,
-    /// Article id, raw (untokenized), stored: the upsert/delete key.
+    /// Article id, raw (untokenized), stored: the upsert/delete key; fast, for the ids of a
+    /// hit's other versions (`Hit::similar`).
     pub id: Field,
     title_fr: Field,
     title_en: Field,
@@ -73,6 +83,12 @@ pub struct NewsSchema {
     pub author: Field,
     /// Stored language code (`fr`/`en`).
     pub lang: Field,
+    /// The article's story (u64): indexed (its versions in one term) and fast (collapsing).
+    pub story: Field,
+    /// Near-duplicate lookup keys (u64 terms, document ids only).
+    pub story_bands: Field,
+    /// Near-duplicate sketch (multi-valued u64, fast).
+    pub story_sketch: Field,
 }
 
 impl Default for NewsSchema {
@@ -98,7 +114,7 @@ impl NewsSchema {
     /// ```
     pub fn new() -> NewsSchema {
         let mut b = Schema::builder();
-        let id = b.add_text_field("id", STRING | STORED);
+        let id = b.add_text_field("id", STRING | STORED | FAST);
         let title_fr = b.add_text_field("title_fr", text(FRENCH_INDEXING_ANALYZER, POSITIONS));
         let title_en = b.add_text_field("title_en", text(ENGLISH_INDEXING_ANALYZER, POSITIONS));
         let lead_fr = b.add_text_field("lead_fr", text(FRENCH_INDEXING_ANALYZER, POSITIONS));
@@ -127,6 +143,10 @@ impl NewsSchema {
         let tags = b.add_text_field("tags", STORED);
         let author = b.add_text_field("author", STORED);
         let lang = b.add_text_field("lang", STORED);
+        let story = b.add_u64_field(STORY_FIELD, NumericOptions::default().set_indexed() | FAST);
+        let story_bands =
+            b.add_u64_field(STORY_BANDS_FIELD, NumericOptions::default().set_indexed());
+        let story_sketch = b.add_u64_field(STORY_SKETCH_FIELD, FAST);
         NewsSchema {
             schema: b.build(),
             id,
@@ -151,6 +171,9 @@ impl NewsSchema {
             tags,
             author,
             lang,
+            story,
+            story_bands,
+            story_sketch,
         }
     }
 

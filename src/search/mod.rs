@@ -43,11 +43,13 @@
 //! Sorting by [`Sort::Newest`] or [`Sort::Oldest`] orders every matching document by date,
 //! then score, then id; articles without a date come last.
 
-mod count;
+mod collapse;
 mod complete;
+mod count;
 mod explain;
 mod plan;
 mod rank_key;
+mod related;
 mod snippet;
 mod topk;
 mod suggest;
@@ -66,7 +68,9 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, DocId, Searcher, TantivyDocument, Term};
 
 pub use complete::{MAX_COMPLETIONS, MAX_SCANNED_TERMS};
+pub use collapse::{Similar, MAX_COLLAPSE_CANDIDATES, MAX_SIMILAR};
 pub use explain::{Explanation, ScoreNode};
+pub use related::{MAX_DOC_SHARE, RELATED_TERMS};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 pub use suggest::{
     ARTICLES_PER_RARE, FREQUENCY_RATIO, MIN_CORRECTION_ARTICLES, MIN_WORD_LEN, TWO_SLIPS_FROM_LEN,
@@ -170,6 +174,11 @@ pub struct SearchRequest {
     pub ranking: Ranking,
     /// Explain each hit's score ([`Hit::explanation`]). Costs about one search per hit.
     pub explain: bool,
+    /// One hit per story (on by default): the best-ranked version of each story of
+    /// republications ([`crate::index::story`]) is the hit, the other versions that match are
+    /// listed in its [`Hit::similar`], and `offset`/`limit` count stories. Off, every version
+    /// is a hit of its own and `similar` is empty.
+    pub collapse: bool,
     /// What the query may cost; past a limit the search is refused with
     /// [`Error::QueryRefused`]. Not read from JSON: a deserialized request gets the defaults.
     #[serde(skip)]
@@ -210,6 +219,7 @@ impl Default for SearchRequest {
             recency_half_life_days: None,
             ranking: Ranking::default(),
             explain: false,
+            collapse: true,
             limits: QueryLimits::default(),
             track_total_hits: TRACK_TOTAL_HITS,
             pruning: true,
@@ -314,6 +324,19 @@ impl SearchRequest {
         self
     }
 
+    /// Sets [`SearchRequest::collapse`].
+    ///
+    /// ```
+    /// let req = depeche::SearchRequest::new("grève");
+    /// assert!(req.collapse, "on by default");
+    /// assert!(!req.collapse(false).collapse);
+    /// ```
+    #[must_use]
+    pub fn collapse(mut self, on: bool) -> Self {
+        self.collapse = on;
+        self
+    }
+
     /// Sets [`SearchRequest::recency_half_life_days`].
     #[must_use]
     pub fn recency_half_life_days(mut self, days: f32) -> Self {
@@ -408,6 +431,10 @@ pub struct Hit {
     /// Why the hit scores what it does, when asked for ([`SearchRequest::explain`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
+    /// The other versions of the hit's story that match, in rank order (at most
+    /// [`MAX_SIMILAR`]; empty without [`SearchRequest::collapse`]). Serialized as their ids:
+    /// `"similar": ["id", …]`.
+    pub similar: Vec<Similar>,
 }
 
 /// A facet value and its number of matching articles.
@@ -438,7 +465,9 @@ pub struct Facets {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchResponse {
     /// Number of matching articles when [`SearchResponse::total_exact`]; otherwise more than
-    /// this many match ([`SearchRequest::track_total_hits`]).
+    /// this many match ([`SearchRequest::track_total_hits`]). Every version of a story
+    /// counts, collapsed or not, so with [`SearchRequest::collapse`] the hits of all pages add
+    /// up to fewer (each hit counts `1 + similar.len()` of them, up to [`MAX_SIMILAR`]).
     pub total: usize,
     /// Whether [`SearchResponse::total`] is the exact number of matches.
     pub total_exact: bool,
@@ -663,26 +692,47 @@ impl NewsIndex {
         let mut hits = Vec::new();
         let (mut total, mut total_exact) = total.unwrap_or((0, true));
         if limit > 0 && (offset < total || !total_exact || total == 0) {
-            let page = offset + limit;
-            let k = page + TIE_MARGIN;
+            let k = offset + limit + TIE_MARGIN;
             // With several words and relevance order, articles matching all of them form the
             // first tier: one pass, the conjunction probed doc by doc.
             let tier = match req.sort {
                 Sort::Relevance => all.as_deref(),
                 _ => None,
             };
-            let candidates = if req.pruning {
-                let w = match weight {
-                    Some(w) => w,
-                    None => any_f.weight(EnableScoring::enabled_from_searcher(&searcher))?,
-                };
-                let only = (tier, gate.as_deref());
-                self.top_pruned(&searcher, w.as_ref(), only, page, req, budget.as_ref())?
-            } else {
-                let (count, c) = self.top(&searcher, &any_f, tier, k, req)?;
-                (total, total_exact) = (count, true);
-                c
+            // The top-k step: dynamic pruning (topk.rs) after the count made above, or
+            // tantivy's collector, which counts every match as it goes.
+            let pruned = match (req.pruning, weight) {
+                (false, _) => None,
+                (true, Some(w)) => Some(w),
+                (true, None) => Some(any_f.weight(EnableScoring::enabled_from_searcher(&searcher))?),
             };
+            let counted = total;
+            let mut top = |q: &dyn Query, k: usize| -> Result<(usize, Vec<Candidate>)> {
+                match &pruned {
+                    Some(w) => {
+                        let only = (tier, gate.as_deref());
+                        let page = k.saturating_sub(TIE_MARGIN).max(1);
+                        let c = self.top_pruned(&searcher, w.as_ref(), only, page, req, budget.as_ref())?;
+                        Ok((counted, c))
+                    }
+                    None => self.top(&searcher, q, tier, k, req),
+                }
+            };
+            // Collapsing (collapse.rs) runs over the same top-k step; without it, the page is a
+            // slice of the top k.
+            let page: Vec<collapse::Collapsed> = if req.collapse {
+                let (count, page) =
+                    collapse::page(&searcher, schema, &*any_f, offset, limit, &mut top)?;
+                total = count;
+                page
+            } else {
+                let (count, c) = top(&*any_f, k)?;
+                total = count;
+                let page = c.into_iter().skip(offset).take(limit);
+                page.map(|head| collapse::Collapsed { head, others: Vec::new() }).collect()
+            };
+            // tantivy's collector counted every match.
+            total_exact |= !req.pruning;
             if tripped() {
                 self.give_back_analyzers(analyzers);
                 return Err(req.limits.over_budget());
@@ -691,9 +741,8 @@ impl NewsIndex {
             if let Some(b) = &budget {
                 b.disarm();
             }
-            let page: Vec<Candidate> = candidates.into_iter().skip(offset).take(limit).collect();
             let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
-            for c in page {
+            for collapse::Collapsed { head: c, others } in page {
                 let doc: TantivyDocument = searcher.doc(c.addr)?;
                 let explanation = if req.explain {
                     let query = match any_f.explain(&searcher, c.addr) {
@@ -718,6 +767,7 @@ impl NewsIndex {
                 };
                 let mut hit = self.hit(&doc, c, req.snippets, &mut highlighter);
                 hit.explanation = explanation;
+                hit.similar = self.similar(&searcher, others)?;
                 hits.push(hit);
             }
         }
@@ -869,6 +919,7 @@ impl NewsIndex {
             lang,
             snippet: snippet.flatten(),
             explanation: None,
+            similar: Vec::new(),
         }
     }
 }

@@ -9,6 +9,7 @@ use tantivy::TantivyDocument;
 use super::lines::Batch;
 use super::upsert::Existing;
 use super::Refusal;
+use crate::index::story::Signature;
 use crate::index::{text_bytes, Article, NewsIndex};
 use crate::Error;
 
@@ -34,6 +35,9 @@ pub(super) struct Prepared {
     pub bytes: usize,
     /// Whether an article with this id was in the index when the import started.
     pub existed: bool,
+    /// Its story signature (computed here, on the preparing threads; the story itself is
+    /// assigned by the write stage, in input order).
+    pub signature: Option<Signature>,
 }
 
 /// A prepared batch.
@@ -131,7 +135,9 @@ fn prepare_unguarded(text: Option<&[u8]>, line: u64, ctx: &Context<'_>) -> Item 
         Ok(doc) => {
             let id = article.id.trim().to_string();
             let existed = ctx.existing.is_some_and(|e| e.contains(&id));
-            Item::Article(Prepared { line, id, doc, bytes: text_bytes(&article), existed })
+            let signature = ctx.index.story_signature(&article);
+            let bytes = text_bytes(&article);
+            Item::Article(Prepared { line, id, doc, bytes, existed, signature })
         }
         Err(Error::InvalidArticle { id, reason }) => refused(Some(id), reason),
         Err(e) => refused(Some(article.id), e.to_string()),

@@ -61,9 +61,10 @@ impl WriteStage<'_> {
             let again = !keys.insert(key);
             replaced += u64::from(a.existed || again || self.seen.committed(key));
             let term = self.index.id_term(&a.id);
-            let writer = self.writer()?;
-            writer.delete_term(term);
-            if let Err(e) = writer.add_document(a.doc.clone()) {
+            self.writer()?.delete_term(term);
+            let mut doc = a.doc.clone();
+            self.index.assign_story(&a.id, a.signature.clone(), &mut doc)?;
+            if let Err(e) = self.writer()?.add_document(doc) {
                 self.slot.take();
                 return Err(Error::WriterFailed(e));
             }

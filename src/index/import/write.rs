@@ -140,13 +140,17 @@ impl<'a> WriteStage<'a> {
         }
         let key = self.seen.key(&p.id);
         let replaces = self.seen.add_pending(key) || p.existed;
-        // A per-article step that must see the articles in input order goes here.
         let term = replaces.then(|| self.index.id_term(&p.id));
         let writer = self.writer()?;
         if let Some(term) = term {
             writer.delete_term(term);
         }
-        match writer.add_document(p.doc) {
+        // Story assignment sees the articles in input order, after the writer (a fresh one
+        // resets the pending stories) and the delete of a replaced article.
+        let mut doc = p.doc;
+        self.index.assign_story(&p.id, p.signature, &mut doc)?;
+        let writer = self.writer()?;
+        match writer.add_document(doc) {
             Ok(_) => {
                 self.chunk.articles += 1;
                 self.chunk.replaced += u64::from(replaces);
@@ -252,6 +256,7 @@ impl Clone for Prepared {
             doc: self.doc.clone(),
             bytes: self.bytes,
             existed: self.existed,
+            signature: self.signature.clone(),
         }
     }
 }

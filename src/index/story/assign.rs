@@ -1,0 +1,419 @@
+//! Story assignment: the lookup of an earlier near-duplicate, among the committed articles
+//! and those added since the last commit.
+
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tantivy::columnar::Column;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, DocId, DocSet, IndexReader, InvertedIndexReader, Searcher, TantivyDocument, Term,
+    TERMINATED,
+};
+
+use super::filter::BandFilter;
+use super::signature::{exact_containment, hash_bytes, shingle_set, Signature, Sketch, StoryText};
+use super::{StoryStats, CONTAINMENT_THRESHOLD, MAX_CANDIDATES_PER_KEY, MAX_EXACT_CHECKS};
+use crate::index::{NewsSchema, STORY_FIELD, STORY_SKETCH_FIELD};
+use crate::Result;
+
+/// Sigmas of the sketch's containment interval: a candidate whose interval lies above the
+/// threshold joins without more ado, one whose interval straddles it is checked exactly if
+/// its estimate is within [`EXACT_SIGMAS`] of it.
+const SPREAD: f32 = 3.0;
+/// How many standard errors under the threshold an estimate may be and still get an exact
+/// check. A version of the same story holds nearly all the smaller text (0.9 and more, 0.72
+/// at the least on the republication sets), so its estimate is rarely that low; a
+/// candidate that shares a few paragraphs of a mash-up often is, and its exact check (a
+/// stored document read and shingled again) would cost as much as indexing an article.
+/// The error grows when the two sizes differ, so a brief against a long article is still
+/// checked.
+const EXACT_SIGMAS: f32 = 1.5;
+
+/// An article added since the last commit.
+struct Pending {
+    story: u64,
+    sketch: Sketch,
+    /// Its shingles, sorted on their first exact check.
+    shingles: Vec<u32>,
+    sorted: bool,
+    alive: bool,
+}
+
+/// The committed index the lookups read: one view per segment.
+struct Snapshot {
+    searcher: Searcher,
+    segments: Vec<SegmentView>,
+}
+
+struct SegmentView {
+    bands: Arc<InvertedIndexReader>,
+    story: Column<u64>,
+    sketch: Column<u64>,
+}
+
+/// Where a candidate lives.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    Pending(u32),
+    Committed(DocAddress),
+}
+
+/// The best candidate of one story.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    story: u64,
+    estimate: f32,
+    low: f32,
+    /// One standard error of the estimate.
+    sigma: f32,
+    source: Source,
+}
+
+/// Story assignment state (see the module docs of [`super`]).
+pub(crate) struct Stories {
+    snapshot: Option<Snapshot>,
+    pending: Vec<Pending>,
+    by_key: FxHashMap<u64, Vec<u32>>,
+    by_id: FxHashMap<u64, u32>,
+    /// Ids deleted or replaced since the last commit (the low 32 bits of their hash, as the
+    /// sketch stores it): their committed versions are gone.
+    gone: FxHashSet<u32>,
+    filter: Option<BandFilter>,
+    /// The id of the next new story: stories are numbered in the order they start (the
+    /// largest story of the index + 1 when it is opened), which keeps the `story` terms
+    /// sorted as they come, cheap for tantivy's term dictionary.
+    next_story: Option<u64>,
+    pub(crate) stats: StoryStats,
+}
+
+/// What assignment decided for one article.
+pub(crate) struct Assigned {
+    pub(crate) story: u64,
+    pub(crate) id_hash: u64,
+}
+
+/// The hash of an article id, as the sketch stores it.
+pub(crate) fn id_hash(id: &str) -> u64 {
+    hash_bytes(id.trim().as_bytes())
+}
+
+impl Stories {
+    pub(crate) fn new() -> Stories {
+        Stories {
+            snapshot: None,
+            pending: Vec::new(),
+            by_key: FxHashMap::default(),
+            by_id: FxHashMap::default(),
+            gone: FxHashSet::default(),
+            filter: None,
+            next_story: None,
+            stats: StoryStats::default(),
+        }
+    }
+
+    /// The writes since the last commit are now committed and `reader` sees them.
+    pub(crate) fn committed(&mut self) {
+        self.pending.clear();
+        self.by_key.clear();
+        self.by_id.clear();
+        self.gone.clear();
+        self.snapshot = None;
+    }
+
+    /// The writes since the last commit were dropped (rollback, failed writer). The filter
+    /// keeps their keys: a key it holds for nothing costs one lookup, never a wrong answer.
+    /// Story numbers start again after the largest committed one.
+    pub(crate) fn reset(&mut self) {
+        self.committed();
+        self.next_story = None;
+    }
+
+    /// Article `id` is deleted (or about to be replaced): neither its committed version nor
+    /// one added since the commit is a candidate any more.
+    pub(crate) fn forget(&mut self, id: &str) {
+        let h = id_hash(id);
+        if let Some(slot) = self.by_id.remove(&h) {
+            self.pending[slot as usize].alive = false;
+        }
+        self.gone.insert(h as u32);
+    }
+
+    /// Assigns the story of article `id` (of signature `signature`), and records
+    /// it for the articles that follow. Must be called in article order, one at a time:
+    /// each article sees every article assigned before it (committed or not).
+    pub(crate) fn assign(
+        &mut self,
+        reader: &IndexReader,
+        schema: &NewsSchema,
+        id: &str,
+        signature: Option<&Signature>,
+    ) -> Result<Assigned> {
+        self.forget(id);
+        let id_hash = id_hash(id);
+        self.stats.articles += 1;
+        self.ensure_snapshot(reader)?;
+        let Some(signature) = signature else {
+            return Ok(Assigned { story: self.new_story(), id_hash });
+        };
+        self.stats.signed += 1;
+        self.ensure_filter()?;
+        let keys = signature.band_keys();
+        let sketch = signature.sketch();
+        let mut best: FxHashMap<u64, Candidate> = FxHashMap::default();
+        // A story with a candidate whose estimate is 1 (the most there is) needs no other.
+        let settled = |best: &FxHashMap<u64, Candidate>, story: u64| {
+            best.get(&story).is_some_and(|c| c.estimate >= 1.0 && c.low >= CONTAINMENT_THRESHOLD)
+        };
+        let consider = |best: &mut FxHashMap<u64, Candidate>,
+                        story: u64,
+                        other: &Sketch,
+                        source: Source,
+                        stats: &mut StoryStats| {
+            stats.candidates += 1;
+            let (estimate, low, high) = sketch.containment_interval(other, SPREAD);
+            if high < CONTAINMENT_THRESHOLD {
+                return;
+            }
+            let sigma = (high - low) / (2.0 * SPREAD);
+            let c = Candidate { story, estimate, low, sigma, source };
+            best.entry(story)
+                .and_modify(|b| {
+                    if estimate > b.estimate {
+                        *b = c;
+                    }
+                })
+                .or_insert(c);
+        };
+        // Articles added since the last commit.
+        let mut seen_slots: FxHashSet<u32> = FxHashSet::default();
+        for key in &keys {
+            let Some(slots) = self.by_key.get(key) else { continue };
+            for &slot in slots.iter().take(MAX_CANDIDATES_PER_KEY) {
+                let p = &self.pending[slot as usize];
+                if p.alive && seen_slots.insert(slot) && !settled(&best, p.story) {
+                    consider(&mut best, p.story, &p.sketch, Source::Pending(slot), &mut self.stats);
+                }
+            }
+        }
+        // Committed articles.
+        if let (Some(snapshot), Some(filter)) = (&self.snapshot, &self.filter) {
+            let mut seen_docs: FxHashSet<DocAddress> = FxHashSet::default();
+            for &key in &keys {
+                if !filter.may_contain(key) {
+                    continue;
+                }
+                self.stats.key_lookups += 1;
+                let term = Term::from_field_u64(schema.story_bands, key);
+                let mut taken = 0;
+                for (ord, view) in snapshot.segments.iter().enumerate() {
+                    if taken >= MAX_CANDIDATES_PER_KEY {
+                        break;
+                    }
+                    let Some(info) = view.bands.get_term_info(&term)? else { continue };
+                    let reader = snapshot.searcher.segment_reader(ord as u32);
+                    let mut postings =
+                        view.bands.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+                    let mut doc: DocId = postings.doc();
+                    while doc != TERMINATED && taken < MAX_CANDIDATES_PER_KEY {
+                        let addr = DocAddress::new(ord as u32, doc);
+                        if !reader.is_deleted(doc) && seen_docs.insert(addr) {
+                            taken += 1;
+                            let story = view.story.first(doc);
+                            if let Some(story) = story.filter(|&s| !settled(&best, s)) {
+                                let stored = Sketch::from_values(view.sketch.values_for_doc(doc));
+                                if let Some((other, _)) =
+                                    stored.filter(|(_, h)| !self.gone.contains(h))
+                                {
+                                    consider(
+                                        &mut best,
+                                        story,
+                                        &other,
+                                        Source::Committed(addr),
+                                        &mut self.stats,
+                                    );
+                                }
+                            }
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+        }
+        let mut shingles: Option<Vec<u32>> = None;
+        let story = self.decide(best, schema, signature, &mut shingles)?;
+        let story = match story {
+            Some(s) => s,
+            None => self.new_story(),
+        };
+        self.record(
+            id_hash,
+            story,
+            sketch,
+            &keys,
+            shingles.unwrap_or_else(|| signature.shingles().to_vec()),
+        );
+        Ok(Assigned { story, id_hash })
+    }
+
+    /// The story to join among the best candidate of each story, if any: a candidate whose
+    /// interval lies above the threshold joins; the [`MAX_EXACT_CHECKS`] best others are
+    /// checked exactly. The most similar wins, ties going to the smaller story id.
+    fn decide(
+        &mut self,
+        best: FxHashMap<u64, Candidate>,
+        schema: &NewsSchema,
+        signature: &Signature,
+        own: &mut Option<Vec<u32>>,
+    ) -> Result<Option<u64>> {
+        let mut candidates: Vec<Candidate> = best.into_values().collect();
+        // By estimate (descending), then story: the same order whatever the map's.
+        candidates.sort_by(|a, b| b.estimate.total_cmp(&a.estimate).then(a.story.cmp(&b.story)));
+        let mut winner: Option<(f32, u64)> = None;
+        let mut exact_left = MAX_EXACT_CHECKS;
+        for c in candidates {
+            let similarity = if c.low >= CONTAINMENT_THRESHOLD {
+                c.estimate
+            } else if exact_left > 0 && c.estimate + EXACT_SIGMAS * c.sigma >= CONTAINMENT_THRESHOLD
+            {
+                exact_left -= 1;
+                self.stats.exact_checks += 1;
+                let mine = own.get_or_insert_with(|| {
+                    let mut set = signature.shingles().to_vec();
+                    set.sort_unstable();
+                    set.dedup();
+                    set
+                });
+                let exact = match c.source {
+                    Source::Pending(slot) => {
+                        let p = &mut self.pending[slot as usize];
+                        if !p.sorted {
+                            p.shingles.sort_unstable();
+                            p.shingles.dedup();
+                            p.sorted = true;
+                        }
+                        exact_containment(mine, &p.shingles)
+                    }
+                    Source::Committed(addr) => {
+                        let snapshot =
+                            self.snapshot.as_ref().expect("a committed candidate has a snapshot");
+                        let doc: TantivyDocument = snapshot.searcher.doc(addr)?;
+                        let field = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("");
+                        let theirs = shingle_set(StoryText {
+                            title: field(schema.stored_title),
+                            lead: field(schema.stored_lead),
+                            body: field(schema.stored_body),
+                        });
+                        exact_containment(mine, &theirs)
+                    }
+                };
+                if exact < CONTAINMENT_THRESHOLD {
+                    continue;
+                }
+                exact
+            } else {
+                continue;
+            };
+            let better = match winner {
+                None => true,
+                Some((s, story)) => similarity > s || (similarity == s && c.story < story),
+            };
+            if better {
+                winner = Some((similarity, c.story));
+            }
+        }
+        if winner.is_some() {
+            self.stats.joined += 1;
+        }
+        Ok(winner.map(|(_, story)| story))
+    }
+
+    fn record(
+        &mut self,
+        id_hash: u64,
+        story: u64,
+        sketch: Sketch,
+        keys: &[u64],
+        shingles: Vec<u32>,
+    ) {
+        let slot = self.pending.len() as u32;
+        let sorted = shingles.windows(2).all(|w| w[0] < w[1]);
+        self.pending.push(Pending { story, sketch, shingles, sorted, alive: true });
+        self.by_id.insert(id_hash, slot);
+        for &key in keys {
+            self.by_key.entry(key).or_default().push(slot);
+            if let Some(f) = &mut self.filter {
+                f.insert(key);
+            }
+        }
+    }
+
+    fn new_story(&mut self) -> u64 {
+        let story = self.next_story.unwrap_or(1);
+        self.next_story = Some(story + 1);
+        story
+    }
+
+    fn ensure_snapshot(&mut self, reader: &IndexReader) -> Result<()> {
+        if self.snapshot.is_some() {
+            return Ok(());
+        }
+        let searcher = reader.searcher();
+        let schema = searcher.schema().clone();
+        let bands = schema.get_field(crate::index::STORY_BANDS_FIELD)?;
+        let story = schema.get_field(STORY_FIELD)?;
+        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+        let mut largest = 0u64;
+        for r in searcher.segment_readers() {
+            segments.push(SegmentView {
+                bands: r.inverted_index(bands)?,
+                story: r.fast_fields().u64(STORY_FIELD)?,
+                sketch: r.fast_fields().u64(STORY_SKETCH_FIELD)?,
+            });
+            // The last term of the segment's story dictionary is its largest story.
+            let stories = r.inverted_index(story)?;
+            let terms = stories.terms();
+            let mut bytes = Vec::new();
+            if terms.num_terms() > 0
+                && terms.ord_to_term(terms.num_terms() as u64 - 1, &mut bytes)?
+            {
+                if let Ok(b) = <[u8; 8]>::try_from(&bytes[..]) {
+                    largest = largest.max(u64::from_be_bytes(b));
+                }
+            }
+        }
+        if self.next_story.is_none() {
+            self.next_story = Some(largest + 1);
+        }
+        self.snapshot = Some(Snapshot { searcher, segments });
+        Ok(())
+    }
+
+    /// Builds the filter from every band key of the committed index and of the pending
+    /// articles, when there is none yet or the one there is full.
+    fn ensure_filter(&mut self) -> Result<()> {
+        if self.filter.as_ref().is_some_and(|f| !f.is_full()) {
+            return Ok(());
+        }
+        let Some(snapshot) = &self.snapshot else { return Ok(()) };
+        let committed: u64 =
+            snapshot.segments.iter().map(|s| s.bands.terms().num_terms() as u64).sum();
+        let keys = committed as usize + self.by_key.len();
+        let mut filter = BandFilter::with_capacity(keys * 2);
+        for view in &snapshot.segments {
+            let mut stream = view.bands.terms().stream()?;
+            while stream.advance() {
+                if let Ok(bytes) = <[u8; 8]>::try_from(stream.key()) {
+                    filter.insert(u64::from_be_bytes(bytes));
+                }
+            }
+        }
+        for key in self.by_key.keys() {
+            filter.insert(*key);
+        }
+        self.stats.filter_builds += 1;
+        self.stats.filter_bytes = filter.bytes();
+        self.filter = Some(filter);
+        Ok(())
+    }
+}
