@@ -13,7 +13,9 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::elision::{is_clitic, is_elision, is_inversion_pronoun, is_lexicalized};
 use super::fold::fold_into;
-use super::segmenter::{next_unit, Joiner, NumberStyle, Piece, DIGIT, NON_ASCII, UPPER};
+use super::segmenter::{
+    next_plain_word, next_unit, Joiner, NumberStyle, Piece, Scan, DIGIT, NON_ASCII, UPPER,
+};
 use super::stem::Stemmer;
 use super::word_cache::{Cached, WordCache, MAX_KEY};
 use super::Lang;
@@ -158,9 +160,24 @@ impl TokenStream for NewsTokenStream<'_> {
                 token.position_length = 1;
                 return true;
             }
-            self.b.queue.clear();
+            if !self.b.queue.is_empty() {
+                self.b.queue.clear();
+                self.b.terms.clear();
+                self.next = 0;
+            }
+            match next_plain_word(self.text, &mut self.cursor) {
+                Scan::End => return false,
+                Scan::Plain(piece) => {
+                    // fast track for a plain word: fold and stem straight into the token
+                    if self.single_word(piece, piece.start) {
+                        self.mark_single(piece, piece.start);
+                        return true;
+                    }
+                    continue;
+                }
+                Scan::Unit => {}
+            }
             self.b.terms.clear();
-            self.next = 0;
             let end = next_unit(self.text, &mut self.cursor, self.style, &mut self.b.pieces);
             let Some(end) = end else { return false };
             let pieces = &self.b.pieces;
@@ -204,20 +221,23 @@ impl NewsTokenStream<'_> {
     #[inline]
     fn single_word(&mut self, piece: Piece, from: usize) -> bool {
         let b = &mut *self.b;
-        let word = &self.text[piece.start..piece.end];
-        match b.words.get(word) {
+        match b.words.get(self.text, piece.start, piece.end) {
             Cached::Term(term) => {
-                b.token.text.clear();
-                b.token.text.push_str(term);
+                term.write_to(&mut b.token.text);
                 return self.emit_single(from, piece.end);
             }
             Cached::NoTerm => return false,
             Cached::Unknown => {}
         }
         let found = self.single_word_uncached(piece);
-        if word.len() <= MAX_KEY {
+        if piece.end - piece.start <= MAX_KEY {
             let b = &mut *self.b;
-            b.words.insert(word, found.then_some(b.token.text.as_str()));
+            b.words.insert(
+                self.text,
+                piece.start,
+                piece.end,
+                found.then_some(b.token.text.as_str()),
+            );
         }
         if found {
             self.emit_single(from, piece.end)
@@ -264,6 +284,8 @@ impl NewsTokenStream<'_> {
     }
 
     /// Sets the token's text to the term of a plain word; false when it has none.
+    #[cold]
+    #[inline(never)]
     fn single_word_uncached(&mut self, piece: Piece) -> bool {
         let b = &mut *self.b;
         b.folded.clear();
