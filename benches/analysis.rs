@@ -13,7 +13,8 @@
 //! timing depeche and the stock chain one after the other (the order alternates from round to
 //! round), per article and as one text; then criterion's figures.
 //!
-//! `DEPECHE_BENCH=summary` prints the summary only; `DEPECHE_BENCH=profile-depeche` or
+//! `DEPECHE_BENCH=summary` prints the summary only; `DEPECHE_BENCH=profile-depeche`,
+//! `profile-indexing` (depeche's French indexing analyzer: capital marks and acronyms) or
 //! `profile-stock` runs one warm-up pass and 5 passes per article of one analyzer and nothing
 //! else, for `valgrind --tool=callgrind` or `perf`.
 
@@ -215,6 +216,11 @@ fn main() {
     match std::env::var("DEPECHE_BENCH").as_deref() {
         Ok("profile-depeche") => return profile(&mut analyzer(Lang::French), DEPECHE_TOKENS),
         Ok("profile-stock") => return profile(&mut common::stock_french(), STOCK_TOKENS),
+        Ok("profile-indexing") => {
+            let mut indexing = depeche::analysis::indexing_analyzer(Lang::French);
+            let tokens = count_articles(&mut indexing, &articles());
+            return profile(&mut indexing, tokens);
+        }
         Ok("summary") => return summary(),
         _ => {}
     }

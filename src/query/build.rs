@@ -12,6 +12,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 use time::Date;
 
+use super::acronym;
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
 use super::bm25f::Bm25fQuery;
 use super::budget::Budget;
@@ -114,6 +115,8 @@ struct Ctx {
     highlight: Highlight,
     /// Words that may still get automatic typo tolerance.
     auto_fuzzy_left: usize,
+    /// The query is written all in capitals (see `acronym::is_shouted`).
+    shouted: bool,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -427,6 +430,7 @@ impl QueryBuilder {
                 .limits
                 .max_expanding_words
                 .saturating_sub(expanding_words(parsed)),
+            shouted: acronym::is_shouted(parsed),
         };
         let (any, all) = self.top_group(&parsed.clauses, &mut ctx);
         BuiltQuery { any, all, highlight: ctx.highlight }
@@ -506,6 +510,7 @@ impl QueryBuilder {
                 stop_lang: ctx.stop_lang,
                 highlight: Highlight::default(),
                 auto_fuzzy_left: ctx.auto_fuzzy_left,
+                shouted: ctx.shouted,
             };
             self.group(&kept, true, &mut silent, proximity)
         } else {
@@ -719,6 +724,7 @@ impl QueryBuilder {
         ctx: &mut Ctx,
     ) -> Option<Box<dyn Query>> {
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        let mut acronym = false;
         for lang in ctx.langs.clone() {
             let tokens = analyze(self.analyzer(lang), text);
             let mut groups = by_position(&tokens);
@@ -730,6 +736,13 @@ impl QueryBuilder {
                 }
             }
             let fields = self.stem_fields(scope, lang);
+            // an acronym typed in capitals asks for the acronym, not for its stem
+            if let Some(term) = acronym::asked(self.analyzers.indexing(lang), text, ctx.shouted)
+                .filter(|t| acronym::indexed(self.searcher.as_ref(), &fields, t))
+            {
+                groups = vec![vec![term]];
+                acronym = true;
+            }
             if self.ranking.fields == FieldScoring::Bm25f {
                 if let Some(q) = self.bm25f_positions(lang, &fields, &groups) {
                     per_field.push(q);
@@ -749,7 +762,8 @@ impl QueryBuilder {
             (_, FieldScoring::Bm25f) => any_of(per_field)?,
             _ => guarded(DisjunctionMaxQuery::with_tie_breaker(per_field, self.boosts().tie)),
         };
-        if precise {
+        // the exact form of an acronym (`sud`) is another word
+        if precise || acronym {
             return Some(stemmed);
         }
         let mut should = vec![stemmed];
