@@ -34,6 +34,7 @@
 //! A term longer than [`MAX_TERM_BYTES`] bytes after folding is dropped; a run of more than 16
 //! pieces glued by joiners is cut into several units.
 
+pub mod acronym;
 mod analyzer;
 mod elision;
 mod fold;

@@ -155,6 +155,153 @@ fn piece_end(text: &str, mut pos: usize) -> (usize, u8) {
     (pos, flags)
 }
 
+/// What [`next_plain_word`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scan {
+    /// The text has no more words.
+    End,
+    /// A unit of exactly one piece, not followed by an apostrophe: what [`next_unit`] would
+    /// have found. The cursor is past it.
+    Plain(Piece),
+    /// Something [`next_unit`] must look at, from the cursor.
+    Unit,
+}
+
+/// The fast track of [`next_unit`] for the common case, a plain word (`gouvernement`,
+/// `été`, `2016`) followed by a space or a punctuation mark that joins nothing. Skips ASCII
+/// separators, then scans ASCII and Latin letters byte by byte. Whenever the unit could be
+/// anything else (an apostrophe, a hyphen, a dot or comma after it, a digit group, a
+/// character it does not know), it leaves `*cursor` where [`next_unit`] must start and returns
+/// [`Scan::Unit`]: it never decides differently from [`next_unit`], only faster.
+#[inline]
+pub(crate) fn next_plain_word(text: &str, cursor: &mut usize) -> Scan {
+    let bytes = text.as_bytes();
+    let mut pos = *cursor;
+    // skip ascii separators
+    loop {
+        let Some(&b) = bytes.get(pos) else {
+            *cursor = pos;
+            return Scan::End;
+        };
+        if b >= 0x80 {
+            match (b, bytes.get(pos + 1)) {
+                // U+0080..U+00BF but the word characters ª ² ³ µ ¹ º ¼ ½ ¾ and U+00AD
+                (0xC2, Some(&c))
+                    if !matches!(c, 0xAA | 0xAD | 0xB2 | 0xB3 | 0xB5 | 0xB9..=0xBE) =>
+                {
+                    pos += 2
+                }
+                // U+2000..U+203F but the joiners U+200C, U+200D: spaces, dashes, quotes
+                (0xE2, Some(0x80)) if !matches!(bytes.get(pos + 2), Some(0x8C | 0x8D)) => pos += 3,
+                _ => {
+                    *cursor = pos;
+                    return Scan::Unit;
+                }
+            }
+            continue;
+        }
+        if ASCII_CLASS[b as usize] != 0 {
+            break;
+        }
+        pos += 1;
+    }
+    let start = pos;
+    *cursor = start;
+    let mut flags = 0;
+    // the piece: ascii word bytes, and the letters of U+00C0..U+027F (two bytes each)
+    while let Some(&b) = bytes.get(pos) {
+        if let Some(chunk) = bytes[pos..].first_chunk::<8>() {
+            // eight bytes at a time: how many ascii word bytes come first, and their flags
+            let (n, chunk_flags) = ascii_word_prefix(u64::from_le_bytes(*chunk));
+            flags |= chunk_flags;
+            pos += n;
+            if n == 8 {
+                continue;
+            }
+            let b = bytes[pos];
+            if b < 0x80 {
+                break;
+            }
+            if matches!(b, 0xC4..=0xC9)
+                || (b == 0xC3 && !matches!(bytes.get(pos + 1), Some(0x97 | 0xB7)))
+            {
+                flags |= NON_ASCII;
+                pos += 2;
+                continue;
+            }
+            break;
+        }
+        if b < 0x80 {
+            let class = ASCII_CLASS[b as usize];
+            if class == 0 {
+                break;
+            }
+            flags |= class;
+            pos += 1;
+        } else if matches!(b, 0xC4..=0xC9)
+            || (b == 0xC3 && !matches!(bytes.get(pos + 1), Some(0x97 | 0xB7)))
+        {
+            flags |= NON_ASCII;
+            pos += 2;
+        } else {
+            break;
+        }
+    }
+    let digits = flags == DIGIT;
+    let plain = match bytes.get(pos..) {
+        None | Some([]) => true,
+        Some([b'\'' | b'-', ..]) => false,
+        // a dot joins single letters (`O.N.U.`) and digits, a comma digits
+        Some([b'.', ..]) => flags & DIGIT == 0 && pos - start > 2,
+        Some([b',', ..]) => !digits,
+        Some([b' ', ..]) => !digits,
+        Some([b, ..]) if *b < 0x80 => true,
+        // no-break space; « »
+        Some([0xC2, 0xA0, ..]) => !digits,
+        Some([0xC2, 0xAB | 0xBB, ..]) => true,
+        // thin and narrow no-break spaces; – — … “ ”
+        Some([0xE2, 0x80, 0x89 | 0xAF, ..]) => !digits,
+        Some([0xE2, 0x80, 0x93 | 0x94 | 0xA6 | 0x9C | 0x9D, ..]) => true,
+        Some(_) => false,
+    };
+    if !plain {
+        return Scan::Unit;
+    }
+    *cursor = pos;
+    Scan::Plain(Piece { start, end: pos, joiner: Joiner::Start, flags })
+}
+
+/// How many of the eight bytes of `chunk` (little-endian: the first byte is the lowest) are
+/// ASCII letters or digits before the first that is not, and the [`Piece::flags`] of those:
+/// the classes of [`ASCII_CLASS`] computed for all eight bytes at once.
+#[inline]
+fn ascii_word_prefix(chunk: u64) -> (usize, u8) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // each byte below 0x80, so adding at most 0x50 carries into no other byte
+    let low = chunk & !HIGH;
+    let in_range = |first: u64, last: u64| {
+        ((low + (0x80 - first) * ONES) & !(low + (0x7F - last) * ONES)) & HIGH
+    };
+    let lower = in_range(0x61, 0x7A);
+    let upper = in_range(0x41, 0x5A);
+    let digit = in_range(0x30, 0x39);
+    let word = (lower | upper | digit) & !chunk & HIGH;
+    let n = ((!word & HIGH).trailing_zeros() / 8) as usize;
+    let lanes = if n == 8 { u64::MAX } else { (1u64 << (n * 8)) - 1 };
+    let mut flags = 0;
+    if (lower | upper) & lanes != 0 {
+        flags |= LETTER;
+    }
+    if upper & lanes != 0 {
+        flags |= UPPER;
+    }
+    if digit & lanes != 0 {
+        flags |= DIGIT;
+    }
+    (n, flags)
+}
+
 /// Whether `text[pos..]` starts with exactly `n` ASCII digits followed by no word character.
 fn exactly_digits(text: &str, pos: usize, n: usize) -> bool {
     let bytes = text.as_bytes();
@@ -382,4 +529,86 @@ mod tests {
     );
     case!(nbsp_separates_words, French, "«\u{a0}Paris\u{a0}»", vec![vec![("Paris", Start)]]);
     case!(emoji_separate, French, "a👍🏽b", vec![vec![("a", Start)], vec![("b", Start)]]);
+
+    /// The units [`next_plain_word`] finds, falling back to [`next_unit`] as the tokenizer does.
+    fn units_with_fast_track(text: &str, style: NumberStyle) -> Vec<Vec<Piece>> {
+        let mut cursor = 0;
+        let mut pieces = Vec::new();
+        let mut out = Vec::new();
+        loop {
+            match next_plain_word(text, &mut cursor) {
+                Scan::End => return out,
+                Scan::Plain(piece) => out.push(vec![piece]),
+                Scan::Unit => {
+                    if next_unit(text, &mut cursor, style, &mut pieces).is_none() {
+                        return out;
+                    }
+                    out.push(pieces.clone());
+                }
+            }
+        }
+    }
+
+    /// The units of [`next_unit`] alone.
+    fn units_slow(text: &str, style: NumberStyle) -> Vec<Vec<Piece>> {
+        let mut cursor = 0;
+        let mut pieces = Vec::new();
+        let mut out = Vec::new();
+        while next_unit(text, &mut cursor, style, &mut pieces).is_some() {
+            out.push(pieces.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn fast_track_agrees_with_next_unit_on_tricky_text() {
+        for text in [
+            "Le gouvernement démissionne.",
+            "l’ASEAN a-t-il 2 500 000 € ? «\u{a0}Paris\u{a0}» 3,5 % O.N.U. M. Dupont",
+            "états-unis\u{202f}: 2\u{a0}500 1\u{2009}000 word\u{2009}x",
+            "× ÷ a×b ª² µ inter\u{ad}national e\u{301}le\u{300}ve ʼx aʼb",
+            "COVID-19, 12.5, a.b, ab.cd, 1,2 abcdefghijklmnopqrstuvwxyz0123456789ÉÈ",
+            "l' OMS – “quote” … — end",
+            "Ɛ ɐ ȸ ǅ",
+        ] {
+            for style in [NumberStyle::French, NumberStyle::English] {
+                assert_eq!(
+                    units_with_fast_track(text, style),
+                    units_slow(text, style),
+                    "{style:?} {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_word_prefix_counts_and_flags_each_length() {
+        for (chunk, n, flags) in [
+            (*b"abcdefgh", 8, LETTER),
+            (*b"Abc defg", 3, LETTER | UPPER),
+            (*b"a1 bcdef", 2, LETTER | DIGIT),
+            (*b"2016 abc", 4, DIGIT),
+            (*b" abcdefg", 0, 0),
+            (*b"ab\xC3\xA9cdef", 2, LETTER),
+            (*b"@[`{/:AZ", 0, 0),
+            (*b"AZaz09_x", 6, LETTER | UPPER | DIGIT),
+        ] {
+            assert_eq!(ascii_word_prefix(u64::from_le_bytes(chunk)), (n, flags), "{chunk:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_track_agrees_with_next_unit(
+            text in "[a-zA-Z0-9éÉ×÷àœ .,'’\\-\u{a0}\u{202f}\u{2009}\u{ad}\u{301}«»–…ªʼ\u{200d}]{0,40}"
+        ) {
+            for style in [NumberStyle::French, NumberStyle::English] {
+                proptest::prop_assert_eq!(
+                    units_with_fast_track(&text, style),
+                    units_slow(&text, style),
+                    "{:?}", style
+                );
+            }
+        }
+    }
 }

@@ -11,9 +11,12 @@ use std::ops::Range;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use super::acronym::{has_acronym_length, is_acronym, ACRONYM_PREFIX};
 use super::elision::{is_clitic, is_elision, is_inversion_pronoun, is_lexicalized};
 use super::fold::fold_into;
-use super::segmenter::{next_unit, Joiner, NumberStyle, Piece, DIGIT, NON_ASCII, UPPER};
+use super::segmenter::{
+    next_plain_word, next_unit, Joiner, NumberStyle, Piece, Scan, DIGIT, NON_ASCII, UPPER,
+};
 use super::stem::Stemmer;
 use super::word_cache::{Cached, WordCache, MAX_KEY};
 use super::Lang;
@@ -21,6 +24,9 @@ use super::Lang;
 /// The longest term, in bytes after folding. Longer words (URL fragments, base64, a 1 MB
 /// run of letters) are dropped: nobody searches for them and they bloat the term dictionary.
 pub const MAX_TERM_BYTES: usize = 64;
+
+/// The most letters of an acronym, as a buffer size.
+const MAX_ACRONYM: usize = super::acronym::MAX_ACRONYM_LETTERS;
 
 /// The most parts of a hyphenated compound that are also indexed as one joined word.
 const MAX_JOINED_PARTS: usize = 4;
@@ -65,12 +71,21 @@ struct Part {
     too_long: bool,
     /// Written with a capital letter (elided articles aside).
     capital: bool,
+    /// Made of ASCII capitals only (elided articles aside): `OMS`, `C.I.A`.
+    capitals: bool,
 }
 
 impl Part {
     /// A part that starts with `piece`, its folded text at `at` in the folded buffer.
     fn starting(piece: Piece, at: usize) -> Part {
-        Part { from: piece.start, to: piece.end, text: at..at, too_long: false, capital: false }
+        Part {
+            from: piece.start,
+            to: piece.end,
+            text: at..at,
+            too_long: false,
+            capital: false,
+            capitals: true,
+        }
     }
 }
 
@@ -158,9 +173,26 @@ impl TokenStream for NewsTokenStream<'_> {
                 token.position_length = 1;
                 return true;
             }
-            self.b.queue.clear();
+            if !self.b.queue.is_empty() {
+                self.b.queue.clear();
+                self.b.terms.clear();
+                self.next = 0;
+            }
+            match next_plain_word(self.text, &mut self.cursor) {
+                Scan::End => return false,
+                Scan::Plain(piece) => {
+                    // fast track for a plain word: fold and stem straight into the token
+                    if self.single_word(piece, piece.start) {
+                        if self.cased && piece.flags & (UPPER | NON_ASCII) != 0 {
+                            self.mark_single(piece, piece.start);
+                        }
+                        return true;
+                    }
+                    continue;
+                }
+                Scan::Unit => {}
+            }
             self.b.terms.clear();
-            self.next = 0;
             let end = next_unit(self.text, &mut self.cursor, self.style, &mut self.b.pieces);
             let Some(end) = end else { return false };
             let pieces = &self.b.pieces;
@@ -168,7 +200,9 @@ impl TokenStream for NewsTokenStream<'_> {
                 // fast track for a plain word: fold and stem straight into the token
                 let piece = pieces[0];
                 if self.single_word(piece, piece.start) {
-                    self.mark_single(piece, piece.start);
+                    if self.cased && piece.flags & (UPPER | NON_ASCII) != 0 {
+                        self.mark_single(piece, piece.start);
+                    }
                     return true;
                 }
                 continue;
@@ -181,7 +215,9 @@ impl TokenStream for NewsTokenStream<'_> {
                 // fast track for an elided word (`l’Assemblée`): the word, with the span of both
                 let (from, piece) = (pieces[0].start, pieces[1]);
                 if self.single_word(piece, from) {
-                    self.mark_single(piece, from);
+                    if self.cased && piece.flags & (UPPER | NON_ASCII) != 0 {
+                        self.mark_single(piece, from);
+                    }
                     return true;
                 }
                 continue;
@@ -204,20 +240,23 @@ impl NewsTokenStream<'_> {
     #[inline]
     fn single_word(&mut self, piece: Piece, from: usize) -> bool {
         let b = &mut *self.b;
-        let word = &self.text[piece.start..piece.end];
-        match b.words.get(word) {
+        match b.words.get(self.text, piece.start, piece.end) {
             Cached::Term(term) => {
-                b.token.text.clear();
-                b.token.text.push_str(term);
+                term.write_to(&mut b.token.text);
                 return self.emit_single(from, piece.end);
             }
             Cached::NoTerm => return false,
             Cached::Unknown => {}
         }
         let found = self.single_word_uncached(piece);
-        if word.len() <= MAX_KEY {
+        if piece.end - piece.start <= MAX_KEY {
             let b = &mut *self.b;
-            b.words.insert(word, found.then_some(b.token.text.as_str()));
+            b.words.insert(
+                self.text,
+                piece.start,
+                piece.end,
+                found.then_some(b.token.text.as_str()),
+            );
         }
         if found {
             self.emit_single(from, piece.end)
@@ -226,13 +265,22 @@ impl NewsTokenStream<'_> {
         }
     }
 
-    /// With capital marks, queues a [`CAPITAL_MARK`] term for a one-piece word written with a
-    /// capital, at the position of the token just emitted.
-    #[inline]
+    /// For the indexing analyzers (only called for pieces with an ASCII capital or a non-ASCII
+    /// letter): queues a [`CAPITAL_MARK`] term for a one-piece word written
+    /// with a capital, and its acronym term if it is one, at the position of the token just
+    /// emitted.
+    #[inline(never)]
     fn mark_single(&mut self, piece: Piece, from: usize) {
-        if self.cased && has_capital(self.text, piece) {
+        if has_capital(self.text, piece) {
             let position = self.b.token.position;
             self.push_mark(from, piece.end, position);
+            let word = &self.text.as_bytes()[piece.start..piece.end];
+            if in_capitals(self.text, piece)
+                && has_acronym_length(word.len())
+                && is_acronym(self.text, from, piece.end, word)
+            {
+                self.push_acronym(word, from, piece.end, position);
+            }
         }
     }
 
@@ -264,6 +312,8 @@ impl NewsTokenStream<'_> {
     }
 
     /// Sets the token's text to the term of a plain word; false when it has none.
+    #[cold]
+    #[inline(never)]
     fn single_word_uncached(&mut self, piece: Piece) -> bool {
         let b = &mut *self.b;
         b.folded.clear();
@@ -300,7 +350,8 @@ impl NewsTokenStream<'_> {
         self.b.parts.clear();
         let text = self.text;
         let n = self.b.pieces.len();
-        let mut part = Part { from: 0, to: 0, text: 0..0, too_long: false, capital: false };
+        let mut part =
+            Part::starting(Piece { start: 0, end: 0, joiner: Joiner::Start, flags: 0 }, 0);
         for i in 0..n {
             let piece = self.b.pieces[i];
             let at = self.b.folded.len();
@@ -321,6 +372,7 @@ impl NewsTokenStream<'_> {
                         // `l’ASEAN` is `ASEAN`; the term keeps the whole span.
                         self.b.folded.truncate(part.text.start);
                         part.capital = false;
+                        part.capitals = true;
                     } else if is_possessive(text, &self.b.pieces, i) {
                         continue;
                     } else if is_lexicalized(word) || self.lang == Lang::English {
@@ -337,6 +389,7 @@ impl NewsTokenStream<'_> {
             }
             if self.cased {
                 part.capital |= has_capital(text, piece);
+                part.capitals &= in_capitals(text, piece);
             }
             let b = &mut *self.b;
             let budget = MAX_TERM_BYTES.saturating_sub(b.folded.len() - part.text.start);
@@ -389,6 +442,15 @@ impl NewsTokenStream<'_> {
             self.push_term(p.text.clone(), p.from, p.to, position);
             if p.capital {
                 self.push_mark(p.from, p.to, position);
+                let letters = &self.b.folded.as_bytes()[p.text.clone()];
+                if p.capitals
+                    && has_acronym_length(letters.len())
+                    && is_acronym(self.text, p.from, p.to, letters)
+                {
+                    let mut word = [0u8; MAX_ACRONYM];
+                    word[..letters.len()].copy_from_slice(letters);
+                    self.push_acronym(&word[..letters.len()], p.from, p.to, position);
+                }
             }
             if i == 0 && joined {
                 let b = &mut *self.b;
@@ -409,6 +471,16 @@ impl NewsTokenStream<'_> {
         let b = &mut *self.b;
         let start = b.terms.len();
         b.terms.push_str(CAPITAL_MARK);
+        b.queue.push(Pending { text: (start, b.terms.len()), from, to, position });
+    }
+
+    /// Queues the acronym term of `letters` (ASCII letters): [`ACRONYM_PREFIX`], then the
+    /// letters in lowercase.
+    fn push_acronym(&mut self, letters: &[u8], from: usize, to: usize, position: usize) {
+        let b = &mut *self.b;
+        let start = b.terms.len();
+        b.terms.push_str(ACRONYM_PREFIX);
+        b.terms.extend(letters.iter().map(|l| char::from(l.to_ascii_lowercase())));
         b.queue.push(Pending { text: (start, b.terms.len()), from, to, position });
     }
 
@@ -434,6 +506,14 @@ fn has_capital(text: &str, piece: Piece) -> bool {
     piece.flags & UPPER != 0
         || (piece.flags & NON_ASCII != 0
             && text[piece.start..piece.end].chars().any(char::is_uppercase))
+}
+
+/// Whether `piece` is made of ASCII capitals only.
+#[inline]
+fn in_capitals(text: &str, piece: Piece) -> bool {
+    piece.flags & (NON_ASCII | DIGIT) == 0
+        && piece.flags & UPPER != 0
+        && text.as_bytes()[piece.start..piece.end].iter().all(u8::is_ascii_uppercase)
 }
 
 /// Whether the piece `i`, after an apostrophe, is the `s` of an English possessive

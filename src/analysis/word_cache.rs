@@ -26,14 +26,14 @@ const NO_TERM: u8 = u8::MAX - 1;
 #[derive(Clone, Copy)]
 #[repr(C, align(32))]
 struct Slot {
-    key: [u8; MAX_KEY],
+    /// The word's bytes, zero-padded, little-endian.
+    key: u128,
     term: [u8; MAX_TERM],
     key_len: u8,
     term_len: u8,
 }
 
-const EMPTY_SLOT: Slot =
-    Slot { key: [0; MAX_KEY], term: [0; MAX_TERM], key_len: 0, term_len: EMPTY };
+const EMPTY_SLOT: Slot = Slot { key: 0, term: [0; MAX_TERM], key_len: 0, term_len: EMPTY };
 
 /// What the cache knows of a word.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,7 +43,32 @@ pub(crate) enum Cached<'a> {
     /// The word gives no term.
     NoTerm,
     /// The word's term.
-    Term(&'a str),
+    Term(Term<'a>),
+}
+
+/// A term of the cache.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub(crate) struct Term<'a> {
+    /// The term followed by NUL bytes: [`MAX_TERM`] bytes.
+    padded: &'a str,
+    len: usize,
+}
+
+impl<'a> Term<'a> {
+    /// The term.
+    #[cfg(test)]
+    pub(crate) fn as_str(&self) -> &'a str {
+        &self.padded[..self.len]
+    }
+
+    /// Makes `out` the term. The copy has the same size for every term, so it is a few
+    /// moves rather than a call to `memcpy` with a branch on the length.
+    #[inline]
+    pub(crate) fn write_to(&self, out: &mut String) {
+        out.clear();
+        out.push_str(self.padded);
+        out.truncate(self.len);
+    }
 }
 
 /// Word → term, for words of at most [`MAX_KEY`] bytes.
@@ -52,58 +77,81 @@ pub(crate) struct WordCache {
     slots: Vec<Slot>,
 }
 
+/// The key of the word `text[start..end]`: its bytes, zero-padded to [`MAX_KEY`]. When the
+/// text goes on for 16 bytes from `start`, they are read at once and the bytes past the word
+/// masked off, so no copy of a variable length is made.
 #[inline]
-fn padded(word: &str) -> Option<[u8; MAX_KEY]> {
-    let bytes = word.as_bytes();
-    if bytes.len() > MAX_KEY {
+fn key(text: &str, start: usize, end: usize) -> Option<u128> {
+    let len = end - start;
+    if len > MAX_KEY {
         return None;
     }
-    let mut key = [0u8; MAX_KEY];
-    key[..bytes.len()].copy_from_slice(bytes);
-    Some(key)
+    let bytes = text.as_bytes();
+    let window = match bytes.get(start..).and_then(<[u8]>::first_chunk::<MAX_KEY>) {
+        Some(window) => u128::from_le_bytes(*window),
+        None => {
+            let mut padded = [0u8; MAX_KEY];
+            padded[..len].copy_from_slice(&bytes[start..end]);
+            return Some(u128::from_le_bytes(padded));
+        }
+    };
+    Some(window & MASKS[len])
 }
 
+/// `MASKS[n]` keeps the first `n` bytes of a little-endian `u128`.
+static MASKS: [u128; MAX_KEY + 1] = {
+    let mut masks = [u128::MAX; MAX_KEY + 1];
+    let mut n = 0;
+    while n < MAX_KEY {
+        masks[n] = (1u128 << (n * 8)) - 1;
+        n += 1;
+    }
+    masks
+};
+
 #[inline]
-fn home(key: &[u8; MAX_KEY]) -> usize {
+fn home(key: u128) -> usize {
     let mut h = FxHasher::default();
-    h.write(key);
+    h.write_u128(key);
     // the high bits of Fx are the well-mixed ones
     (h.finish() >> 48) as usize & (SLOTS - 1)
 }
 
 impl WordCache {
-    /// What the cache knows of `word`.
+    /// What the cache knows of the word `text[start..end]`.
     #[inline]
-    pub(crate) fn get(&self, word: &str) -> Cached<'_> {
+    pub(crate) fn get(&self, text: &str, start: usize, end: usize) -> Cached<'_> {
         if self.slots.is_empty() {
             return Cached::Unknown;
         }
-        let Some(key) = padded(word) else { return Cached::Unknown };
-        let len = word.len() as u8;
-        let start = home(&key);
+        let Some(key) = key(text, start, end) else { return Cached::Unknown };
+        let len = (end - start) as u8;
+        let home = home(key);
         for i in 0..WINDOW {
-            let slot = &self.slots[(start + i) & (SLOTS - 1)];
+            let slot = &self.slots[(home + i) & (SLOTS - 1)];
             if slot.term_len == EMPTY {
                 return Cached::Unknown;
             }
-            if slot.key_len == len && slot.key == key {
+            if slot.key == key && slot.key_len == len {
                 if slot.term_len == NO_TERM {
                     return Cached::NoTerm;
                 }
-                let term = &slot.term[..slot.term_len as usize];
-                debug_assert!(std::str::from_utf8(term).is_ok());
-                // SAFETY: `insert` is the only writer of `term` and `term_len`, and it copies
-                // a whole `&str` into them, so these bytes are valid UTF-8.
-                return Cached::Term(unsafe { std::str::from_utf8_unchecked(term) });
+                debug_assert!(std::str::from_utf8(&slot.term).is_ok());
+                // SAFETY: `insert` is the only writer of `term` and `term_len`: it zeroes
+                // `term`, then copies a whole `&str` of `term_len` bytes at its start, so
+                // `term` is valid UTF-8 (that string, then NUL characters) and `term_len` is
+                // a char boundary.
+                let padded = unsafe { std::str::from_utf8_unchecked(&slot.term) };
+                return Cached::Term(Term { padded, len: slot.term_len as usize });
             }
         }
         Cached::Unknown
     }
 
-    /// Remembers that `word` gives `term` (`None`: no term). Words or terms too long for a
-    /// slot are not kept.
-    pub(crate) fn insert(&mut self, word: &str, term: Option<&str>) {
-        let Some(key) = padded(word) else { return };
+    /// Remembers that the word `text[start..end]` gives `term` (`None`: no term). Words or
+    /// terms too long for a slot are not kept.
+    pub(crate) fn insert(&mut self, text: &str, start: usize, end: usize, term: Option<&str>) {
+        let Some(key) = key(text, start, end) else { return };
         let term_bytes = term.map_or(&[][..], str::as_bytes);
         if term_bytes.len() > MAX_TERM {
             return;
@@ -111,19 +159,20 @@ impl WordCache {
         if self.slots.is_empty() {
             self.slots = vec![EMPTY_SLOT; SLOTS];
         }
-        let start = home(&key);
-        let mut target = start;
+        let len = (end - start) as u8;
+        let home = home(key);
+        let mut target = home;
         for i in 0..WINDOW {
-            let at = (start + i) & (SLOTS - 1);
+            let at = (home + i) & (SLOTS - 1);
             let slot = &self.slots[at];
-            if slot.term_len == EMPTY || (slot.key_len as usize == word.len() && slot.key == key) {
+            if slot.term_len == EMPTY || (slot.key_len == len && slot.key == key) {
                 target = at;
                 break;
             }
         }
         let slot = &mut self.slots[target];
         slot.key = key;
-        slot.key_len = word.len() as u8;
+        slot.key_len = len;
         slot.term = [0; MAX_TERM];
         slot.term[..term_bytes.len()].copy_from_slice(term_bytes);
         slot.term_len = if term.is_some() { term_bytes.len() as u8 } else { NO_TERM };
@@ -134,24 +183,65 @@ impl WordCache {
 mod tests {
     use super::*;
 
+    fn get<'a>(c: &'a WordCache, word: &str) -> Cached<'a> {
+        c.get(word, 0, word.len())
+    }
+
+    fn insert(c: &mut WordCache, word: &str, term: Option<&str>) {
+        c.insert(word, 0, word.len(), term)
+    }
+
+    /// What `get` answers for a word whose term is `t`, checked through `as_str` and
+    /// `write_to`.
+    fn term(t: &str) -> Cached<'static> {
+        Cached::Term(Term {
+            padded: Box::leak(format!("{t:\0<14}").into_boxed_str()),
+            len: t.len(),
+        })
+    }
+
+    #[test]
+    fn a_term_reads_back_whole_through_as_str_and_write_to() {
+        let mut c = WordCache::default();
+        insert(&mut c, "élévation", Some("élév"));
+        let Cached::Term(t) = get(&c, "élévation") else { panic!("élévation not cached") };
+        assert_eq!(t.as_str(), "élév");
+        let mut out = String::from("something longer than the term");
+        t.write_to(&mut out);
+        assert_eq!(out, "élév");
+    }
+
+    #[test]
+    fn a_word_inside_a_longer_text_has_the_key_of_the_word_alone() {
+        let mut c = WordCache::default();
+        let text = "le gouvernement démissionne aujourd'hui";
+        c.insert(text, 3, 15, Some("gouvern"));
+        assert_eq!(get(&c, "gouvernement"), term("gouvern"));
+        assert_eq!(c.get(text, 3, 15), term("gouvern"));
+        let tail = "x gouvernement";
+        assert_eq!(c.get(tail, 2, tail.len()), term("gouvern"));
+        assert_eq!(c.get(text, 3, 14), Cached::Unknown);
+        assert_eq!(c.get(text, 0, 2), Cached::Unknown);
+    }
+
     #[test]
     fn remembers_terms_and_words_without_term() {
         let mut c = WordCache::default();
-        assert_eq!(c.get("sécurité"), Cached::Unknown);
-        c.insert("sécurité", Some("secur"));
-        c.insert("\u{AD}", None);
-        assert_eq!(c.get("sécurité"), Cached::Term("secur"));
-        assert_eq!(c.get("\u{AD}"), Cached::NoTerm);
-        assert_eq!(c.get("securite"), Cached::Unknown);
+        assert_eq!(get(&c, "sécurité"), Cached::Unknown);
+        insert(&mut c, "sécurité", Some("secur"));
+        insert(&mut c, "\u{AD}", None);
+        assert_eq!(get(&c, "sécurité"), term("secur"));
+        assert_eq!(get(&c, "\u{AD}"), Cached::NoTerm);
+        assert_eq!(get(&c, "securite"), Cached::Unknown);
     }
 
     #[test]
     fn long_words_and_terms_are_not_kept() {
         let mut c = WordCache::default();
-        c.insert("anticonstitutionnellement", Some("anticonstitutionnel"));
-        assert_eq!(c.get("anticonstitutionnellement"), Cached::Unknown);
-        c.insert("abcd", Some("a term longer than fourteen"));
-        assert_eq!(c.get("abcd"), Cached::Unknown);
+        insert(&mut c, "anticonstitutionnellement", Some("anticonstitutionnel"));
+        assert_eq!(get(&c, "anticonstitutionnellement"), Cached::Unknown);
+        insert(&mut c, "abcd", Some("a term longer than fourteen"));
+        assert_eq!(get(&c, "abcd"), Cached::Unknown);
     }
 
     #[test]
@@ -159,8 +249,8 @@ mod tests {
         let mut c = WordCache::default();
         for i in 0..200_000 {
             let w = format!("w{i}");
-            c.insert(&w, Some(&w));
-            assert_eq!(c.get(&w), Cached::Term(w.as_str()), "just inserted {w}");
+            insert(&mut c, &w, Some(&w));
+            assert_eq!(get(&c, &w), term(&w), "just inserted {w}");
         }
         assert_eq!(c.slots.len(), SLOTS);
     }
@@ -168,9 +258,9 @@ mod tests {
     #[test]
     fn same_prefix_different_lengths_differ() {
         let mut c = WordCache::default();
-        c.insert("ab", Some("x"));
-        c.insert("ab\0", Some("y"));
-        assert_eq!(c.get("ab"), Cached::Term("x"));
-        assert_eq!(c.get("ab\0"), Cached::Term("y"));
+        insert(&mut c, "ab", Some("x"));
+        insert(&mut c, "ab\0", Some("y"));
+        assert_eq!(get(&c, "ab"), term("x"));
+        assert_eq!(get(&c, "ab\0"), term("y"));
     }
 }

@@ -17,6 +17,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 use time::Date;
 
+use super::acronym;
 use super::ast::{Clause, Node, Occur, ParsedQuery, Scope, WordKind};
 use super::bm25f::Bm25fQuery;
 use super::budget::Budget;
@@ -131,6 +132,8 @@ struct Ctx {
     aliases_left: usize,
     /// The names added, as explanations show them.
     expansions: Vec<String>,
+    /// The query is written all in capitals (see `acronym::is_shouted`).
+    shouted: bool,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -443,6 +446,7 @@ impl QueryBuilder {
                 .saturating_sub(expanding_words(parsed)),
             aliases_left: self.limits.max_clauses.saturating_sub(clause_count(parsed)),
             expansions: Vec::new(),
+            shouted: acronym::is_shouted(parsed),
         };
         let aliases_budget = ctx.aliases_left;
         let (any, all) = self.top_group(&parsed.clauses, &mut ctx, aliases_budget);
@@ -527,6 +531,7 @@ impl QueryBuilder {
                 auto_fuzzy_left: ctx.auto_fuzzy_left,
                 aliases_left: aliases_budget,
                 expansions: Vec::new(),
+                shouted: ctx.shouted,
             };
             let spans = self.name_spans(clauses, &mut silent);
             self.group(&kept, true, &mut silent, proximity, spans)
@@ -788,6 +793,7 @@ impl QueryBuilder {
         ctx: &mut Ctx,
     ) -> Option<Box<dyn Query>> {
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        let mut acronym = false;
         for lang in ctx.langs.clone() {
             let tokens = analyze(self.analyzer(lang), text);
             let mut groups = by_position(&tokens);
@@ -799,6 +805,13 @@ impl QueryBuilder {
                 }
             }
             let fields = self.stem_fields(scope, lang);
+            // an acronym typed in capitals asks for the acronym, not for its stem
+            if let Some(term) = acronym::asked(self.analyzers.indexing(lang), text, ctx.shouted)
+                .filter(|t| acronym::indexed(self.searcher.as_ref(), &fields, t))
+            {
+                groups = vec![vec![term]];
+                acronym = true;
+            }
             if self.ranking.fields == FieldScoring::Bm25f {
                 if let Some(q) = self.bm25f_positions(lang, &fields, &groups) {
                     per_field.push(q);
@@ -818,7 +831,8 @@ impl QueryBuilder {
             (_, FieldScoring::Bm25f) => any_of(per_field)?,
             _ => guarded(DisMax::new(per_field, self.boosts().tie)),
         };
-        if precise {
+        // the exact form of an acronym (`sud`) is another word
+        if precise || acronym {
             return Some(stemmed);
         }
         let mut should = vec![stemmed];

@@ -51,6 +51,7 @@
 //! assert!(built.all.is_none()); // a single positive clause (and no tiers by default)
 //! ```
 
+mod acronym;
 mod aliases;
 mod ast;
 mod bm25f;
