@@ -243,6 +243,71 @@ async fn bad_requests_answer_400_naming_the_problem() {
 }
 
 #[tokio::test]
+async fn complete_answers_the_indexed_words_of_the_prefix_with_accents_restored() {
+    let (app, _) = app_with(Bounds::default());
+    let (status, ctype, r) = get(&app, "/api/complete?q=la+securite+soc").await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(ctype, "application/json");
+    assert_eq!(r["q"], "la securite soc");
+    let completions: Vec<&str> =
+        r["completions"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(completions, ["la securite sociale"], "{r}");
+    let (_, _, r) = get(&app, "/api/complete?q=elec&limit=1").await;
+    let first = r["completions"][0].as_str().unwrap();
+    assert!(first.starts_with("élect"), "{r}");
+    assert_eq!(r["completions"].as_array().unwrap().len(), 1, "{r}");
+    // Nothing being typed: no completion, no error.
+    let (status, _, r) = get(&app, "/api/complete?q=").await;
+    assert_eq!((status, r["completions"].as_array().unwrap().len()), (StatusCode::OK, 0));
+}
+
+#[tokio::test]
+async fn related_answers_other_stories_and_400_for_an_unknown_id() {
+    let (app, _) = app_with(Bounds::default());
+    let (status, _, r) = get(&app, "/api/related/fr-1").await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["id"], "fr-1");
+    let related = ids(&r);
+    assert!(!related.contains(&"fr-1"), "an article is not related to itself: {r}");
+    assert!(r["hits"].as_array().unwrap().iter().all(|h| h["title"].is_string()), "{r}");
+    let (status, _, r) = get(&app, "/api/related/nope").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("nope"), "{r}");
+}
+
+#[tokio::test]
+async fn complete_and_related_refuse_bad_parameters() {
+    let (app, _) = app_with(Bounds::default());
+    let long = "a".repeat(3000);
+    let cases = [
+        ("/api/complete?q=elec&limit=ten".to_string(), "limit", "not a whole number"),
+        ("/api/complete?q=elec&limit=1000".to_string(), "limit", "over the"),
+        ("/api/complete?q=elec&sort=newest".to_string(), "sort", "unknown parameter"),
+        (format!("/api/complete?q={long}"), "q", "bytes"),
+        ("/api/related/fr-1?limit=101".to_string(), "limit", "over the 100"),
+        ("/api/related/fr-1?limit=2&limit=3".to_string(), "limit", "given twice"),
+    ];
+    for (target, param, words) in cases {
+        let (status, _, r) = get(&app, &target).await;
+        let what = &target[..target.len().min(50)];
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {r}");
+        assert_eq!(r["param"], param, "{what}: {r}");
+        assert!(r["error"].as_str().unwrap().contains(words), "{what}: {r}");
+    }
+}
+
+#[tokio::test]
+async fn collapse_0_lists_every_version() {
+    let (app, _) = app_with(Bounds::default());
+    for qs in ["q=election", "q=election&collapse=0", "q=election&collapse=1"] {
+        let (status, _, r) = get(&app, &format!("/api/search?{qs}")).await;
+        assert_eq!(status, StatusCode::OK, "{qs}: {r}");
+    }
+    let (status, _, r) = get(&app, "/api/search?q=election&collapse=maybe").await;
+    assert_eq!((status, r["param"].as_str()), (StatusCode::BAD_REQUEST, Some("collapse")));
+}
+
+#[tokio::test]
 async fn other_paths_methods_and_long_urls_get_json_errors() {
     let (app, _) = app_with(Bounds::default());
     let (status, _, r) = get(&app, "/api/nothing").await;

@@ -9,14 +9,16 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 use depeche::query::QueryLimits;
-use depeche::search::{check_filter_date, SearchRequest, SearchResponse, Sort, MAX_OFFSET};
+use depeche::search::{
+    check_filter_date, Hit, SearchRequest, SearchResponse, Sort, MAX_COMPLETIONS, MAX_OFFSET,
+};
 use depeche::{Error, Lang, NewsIndex};
 use serde_json::{json, Value};
 use tokio::sync::Semaphore;
@@ -189,7 +191,7 @@ impl IntoResponse for ApiError {
 
 /// The parameters `/api/search` takes.
 const SEARCH_PARAMS: &str =
-    "q, lang, since, until, sort, offset, limit, facets, source, section, tag";
+    "q, lang, since, until, sort, offset, limit, facets, collapse, source, section, tag";
 
 /// Reads `/api/search`'s query string into a request. Single-valued parameters given twice,
 /// unknown parameters and bad values are errors naming the parameter; an empty value means
@@ -245,16 +247,8 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                     req.offset = n;
                 }
             }
-            "facets" => {
-                req.facets = match v {
-                    "1" | "true" | "on" | "yes" => true,
-                    "" | "0" | "false" | "off" | "no" => false,
-                    _ => {
-                        let message = format!("facets: {v:?} is not 1 or 0");
-                        return Err(ApiError::bad_param("facets", message));
-                    }
-                }
-            }
+            "facets" => req.facets = flag(&key, v, false)?,
+            "collapse" => req.collapse = flag(&key, v, true)?,
             "source" | "section" | "tag" if v.is_empty() => {}
             "source" => req.sources.push(v.to_string()),
             "section" => req.sections.push(v.to_string()),
@@ -266,6 +260,85 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
         }
     }
     Ok(req)
+}
+
+/// A 0/1 parameter; empty means `default`.
+fn flag(key: &str, v: &str, default: bool) -> Result<bool, ApiError> {
+    match v {
+        "" => Ok(default),
+        "1" | "true" | "on" | "yes" => Ok(true),
+        "0" | "false" | "off" | "no" => Ok(false),
+        _ => Err(ApiError::bad_param(key, format!("{key}: {v:?} is not 1 or 0"))),
+    }
+}
+
+/// Reads the `limit` of `/api/complete` and `/api/related/{id}` (and nothing else): at most
+/// `max`, `default` when absent or empty.
+fn small_limit(query_string: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+    let mut limit = None;
+    for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        let v = value.trim();
+        match &*key {
+            "limit" if limit.is_some() => {
+                return Err(ApiError::bad_param("limit", "parameter \"limit\" given twice".into()))
+            }
+            "limit" if v.is_empty() => limit = Some(default),
+            "limit" => {
+                let n: usize = v.parse().map_err(|_| {
+                    ApiError::bad_param("limit", format!("limit: {v:?} is not a whole number"))
+                })?;
+                if n > max {
+                    let message = format!("limit: {n} is over the {max} allowed");
+                    return Err(ApiError::bad_param("limit", message));
+                }
+                limit = Some(n);
+            }
+            "q" => {}
+            _ => {
+                let message = format!("unknown parameter {key:?}: expected q, limit");
+                return Err(ApiError::bad_param(&key, message));
+            }
+        }
+    }
+    Ok(limit.unwrap_or(default))
+}
+
+/// `GET /api/complete?q=…&limit=…`: `{"q": …, "completions": ["…", …]}`, the words of the
+/// index completing the last word of `q` (see `NewsIndex::complete`), 10 by default.
+async fn complete(
+    State(state): State<AppState>,
+    RawQuery(query_string): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let query_string = query_string.unwrap_or_default();
+    let limit = small_limit(&query_string, 10, MAX_COMPLETIONS)?;
+    let q = form_urlencoded::parse(query_string.as_bytes())
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if q.len() > state.bounds.limits.max_query_bytes {
+        let message = format!(
+            "q: {} bytes, more than the {} a query may hold",
+            q.len(),
+            state.bounds.limits.max_query_bytes
+        );
+        return Err(ApiError::bad_param("q", message));
+    }
+    let typed = q.clone();
+    let completions = state.run(move |index| index.complete(&typed, limit)).await?;
+    Ok(Json(json!({ "q": q, "completions": completions })))
+}
+
+/// `GET /api/related/{id}?limit=…`: `{"id": …, "hits": [Hit, …]}`, the articles related to
+/// the article `id` (see `NewsIndex::related`), 5 by default; an unknown id is a 400.
+async fn related(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query_string): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let limit = small_limit(query_string.as_deref().unwrap_or(""), 5, MAX_PAGE_LIMIT)?;
+    let wanted = id.clone();
+    let hits: Vec<Hit> = state.run(move |index| index.related(&wanted, limit)).await?;
+    Ok(Json(json!({ "id": id, "hits": hits })))
 }
 
 async fn search(
@@ -280,7 +353,11 @@ async fn search(
 /// The API routes, in one table: the router serves them and `GET /api` lists them, so the
 /// page turns on what the server has. A new route is one line here and its handler.
 pub(crate) fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![("/api/search", get(search))]
+    vec![
+        ("/api/search", get(search)),
+        ("/api/complete", get(complete)),
+        ("/api/related/{id}", get(related)),
+    ]
 }
 
 fn page_file(content_type: &'static str, body: &'static str) -> Response {

@@ -419,7 +419,16 @@ impl QueryBuilder {
                     ctx.highlight.terms[slot].extend(seq);
                 }
             }
-            let q = if name.acronym {
+            // the acronym's own term (`^oms`) where the index has it: the stem with capital
+            // marks would also find `l'OM`
+            let acronym_term = name
+                .acronym
+                .then(|| crate::query::acronym::asked(self.analyzers.indexing(lang), &name.text, false))
+                .flatten()
+                .filter(|t| crate::query::acronym::indexed(self.searcher.as_ref(), &fields, t));
+            let q = if let Some(term) = acronym_term {
+                self.stemmed_words(lang, &fields, &[vec![term]])
+            } else if name.acronym {
                 let capitals = vec![true; groups.len()];
                 let qs = fields
                     .iter()
