@@ -374,8 +374,11 @@ fn ties_are_newer_first_then_by_id() {
         index.add(&article(id, "Même titre", "Même texte", date)).unwrap();
     }
     index.commit().unwrap();
-    assert_eq!(ids(&search(&index, "titre")), ["c", "a", "b"]);
-    let page = index.search(&SearchRequest::new("titre").offset(1).limit(1)).unwrap();
+    // Identical articles are one story: uncollapsed, to see how the engine orders ties.
+    let all = index.search(&SearchRequest::new("titre").collapse(false)).unwrap();
+    assert_eq!(ids(&all), ["c", "a", "b"]);
+    let page =
+        index.search(&SearchRequest::new("titre").offset(1).limit(1).collapse(false)).unwrap();
     assert_eq!(ids(&page), ["a"]);
     assert_eq!(page.total, 3);
 }
@@ -400,7 +403,9 @@ fn many_ties_are_newer_first_then_by_id_on_every_page() {
     let mut want: Vec<String> = vec!["best".into()];
     want.extend(expected.into_iter().map(|(_, id)| id));
     for (offset, limit) in [(0, 10), (10, 10), (55, 30), (120, 40), (145, 10)] {
-        let page = index.search(&SearchRequest::new("titre").offset(offset).limit(limit)).unwrap();
+        // Identical articles are one story: uncollapsed, to see how the engine orders ties.
+        let req = SearchRequest::new("titre").offset(offset).limit(limit).collapse(false);
+        let page = index.search(&req).unwrap();
         let end = (offset + limit).min(want.len());
         assert_eq!(ids(&page), want[offset..end], "page at offset {offset}, limit {limit}");
         assert_eq!(page.total, 151);
@@ -413,7 +418,9 @@ fn recency_favours_recent_articles_at_equal_bm25() {
     index.add(&article("old", "Grève", "Texte", "2010-01-01")).unwrap();
     index.add(&article("new", "Grève", "Texte", "2020-01-01")).unwrap();
     index.commit().unwrap();
-    let r = index.search(&SearchRequest::new("grève").recency_half_life_days(365.0)).unwrap();
+    // Identical articles are one story: uncollapsed, to compare their scores.
+    let req = SearchRequest::new("grève").recency_half_life_days(365.0).collapse(false);
+    let r = index.search(&req).unwrap();
     assert_eq!(ids(&r), ["new", "old"]);
     assert!(r.hits[0].score > r.hits[1].score);
 }
