@@ -374,12 +374,11 @@ fn ties_are_newer_first_then_by_id() {
         index.add(&article(id, "Même titre", "Même texte", date)).unwrap();
     }
     index.commit().unwrap();
-    // Identical articles are one story: collapsed by default (tests/stories.rs), ranked one
-    // by one here.
+    // Identical articles are one story: uncollapsed, to see how the engine orders ties.
     let all = index.search(&SearchRequest::new("titre").collapse(false)).unwrap();
     assert_eq!(ids(&all), ["c", "a", "b"]);
     let page =
-        index.search(&SearchRequest::new("titre").collapse(false).offset(1).limit(1)).unwrap();
+        index.search(&SearchRequest::new("titre").offset(1).limit(1).collapse(false)).unwrap();
     assert_eq!(ids(&page), ["a"]);
     assert_eq!(page.total, 3);
 }
@@ -404,8 +403,8 @@ fn many_ties_are_newer_first_then_by_id_on_every_page() {
     let mut want: Vec<String> = vec!["best".into()];
     want.extend(expected.into_iter().map(|(_, id)| id));
     for (offset, limit) in [(0, 10), (10, 10), (55, 30), (120, 40), (145, 10)] {
-        // identical articles: one story unless collapsing is off
-        let req = SearchRequest::new("titre").collapse(false).offset(offset).limit(limit);
+        // Identical articles are one story: uncollapsed, to see how the engine orders ties.
+        let req = SearchRequest::new("titre").offset(offset).limit(limit).collapse(false);
         let page = index.search(&req).unwrap();
         let end = (offset + limit).min(want.len());
         assert_eq!(ids(&page), want[offset..end], "page at offset {offset}, limit {limit}");
@@ -419,7 +418,7 @@ fn recency_favours_recent_articles_at_equal_bm25() {
     index.add(&article("old", "Grève", "Texte", "2010-01-01")).unwrap();
     index.add(&article("new", "Grève", "Texte", "2020-01-01")).unwrap();
     index.commit().unwrap();
-    // identical texts: one story unless collapsing is off
+    // Identical articles are one story: uncollapsed, to compare their scores.
     let req = SearchRequest::new("grève").recency_half_life_days(365.0).collapse(false);
     let r = index.search(&req).unwrap();
     assert_eq!(ids(&r), ["new", "old"]);

@@ -44,8 +44,7 @@ pub const STORY_SKETCH_FIELD: &str = "story_sketch";
 #[derive(Clone, Debug)]
 pub struct NewsSchema {
     schema: Schema,
-    /// Article id, raw (untokenized), stored: the upsert/delete key; fast, for the ids of a
-    /// hit's other versions (`Hit::similar`).
+    /// Article id, raw (untokenized), stored: the upsert/delete key.
     pub id: Field,
     title_fr: Field,
     title_en: Field,
@@ -114,7 +113,7 @@ impl NewsSchema {
     /// ```
     pub fn new() -> NewsSchema {
         let mut b = Schema::builder();
-        let id = b.add_text_field("id", STRING | STORED | FAST);
+        let id = b.add_text_field("id", STRING | STORED);
         let title_fr = b.add_text_field("title_fr", text(FRENCH_INDEXING_ANALYZER, POSITIONS));
         let title_en = b.add_text_field("title_en", text(ENGLISH_INDEXING_ANALYZER, POSITIONS));
         let lead_fr = b.add_text_field("lead_fr", text(FRENCH_INDEXING_ANALYZER, POSITIONS));

@@ -13,20 +13,21 @@
 //! 2. **Page.** Stories `offset..offset + limit` in that order. A story's rank is the rank of
 //!    its best version in the full ranking, so pages taken with any offset are slices of one
 //!    list: no story is on two pages, none is skipped.
-//! 3. **Other versions.** The versions of the page's stories that ranked past the window are
-//!    fetched with one more top-k query, the search's query restricted to those stories
-//!    (their `story` terms, at no score); it runs only for stories with more versions in the
-//!    index (`story` term frequency) than the window holds. At most [`MAX_SIMILAR`] are listed
-//!    per hit, in rank order.
+//! 3. **Other versions.** When a page story has more versions in the index (`story` term
+//!    frequency) than the window holds, its versions are read from its `story` term and the
+//!    search's query (filters included) is asked, by seeking its scorer to each, which match
+//!    and with what score: the cost grows with the versions, not with the query's matches.
+//!    At most [`MAX_SIMILAR`] are listed per hit: those of the window in rank order, or, when
+//!    some ranked past it, every matching version best score first.
 //!
 //! A story is collapsed among the versions that match the query and the filters: a version
 //! outside a date or source filter is neither a hit nor listed under one.
 
 use rustc_hash::FxHashMap;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
 
 use super::{Candidate, TIE_MARGIN};
 use crate::index::story::story_column;
@@ -47,6 +48,62 @@ pub(super) type TopK<'a> = dyn FnMut(&dyn Query, usize) -> Result<(usize, Vec<Ca
 pub(super) struct Collapsed {
     pub(super) head: Candidate,
     pub(super) others: Vec<Candidate>,
+}
+
+/// Every version of `stories` that matches `query` (its filters included), best score first
+/// (ties by address): the stories' documents are read from their `story` terms, and the
+/// query's scorer only seeks to them, so the cost grows with the versions, not with the
+/// query's matches.
+fn versions(
+    searcher: &Searcher,
+    schema: &NewsSchema,
+    query: &dyn Query,
+    stories: &[u64],
+) -> Result<Vec<Candidate>> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut out = Vec::new();
+    let mut docs: Vec<DocId> = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let index = segment.inverted_index(schema.story)?;
+        docs.clear();
+        for &story in stories {
+            let term = Term::from_field_u64(schema.story, story);
+            let Some(mut postings) = index.read_postings(&term, IndexRecordOption::Basic)? else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if !segment.is_deleted(doc) {
+                    docs.push(doc);
+                }
+                doc = postings.advance();
+            }
+        }
+        if docs.is_empty() {
+            continue;
+        }
+        docs.sort_unstable();
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        for &doc in &docs {
+            let at = if scorer.doc() < doc { scorer.seek(doc) } else { scorer.doc() };
+            if at == TERMINATED {
+                break;
+            }
+            if at == doc {
+                let score = scorer.score();
+                let addr = DocAddress::new(ord as u32, doc);
+                out.push(Candidate {
+                    key: (0, f64::from(score), 0.0),
+                    score,
+                    raw: score,
+                    addr,
+                    id: None,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+    Ok(out)
 }
 
 /// The stories of the candidates, read from the `story` fast field of their segments.
@@ -114,7 +171,9 @@ pub(super) fn page(
 ) -> Result<(usize, Vec<Collapsed>)> {
     let need = offset + limit;
     let mut stories = Stories::new(searcher);
-    let mut k = (need * 2 + TIE_MARGIN).min(MAX_COLLAPSE_CANDIDATES);
+    // A window of 4 candidates per story asked for: a larger `k` costs little next to
+    // running the query again.
+    let mut k = (need * 4 + TIE_MARGIN).min(MAX_COLLAPSE_CANDIDATES);
     let (count, mut cands, mut groups) = loop {
         let (count, cands) = top(query, k)?;
         let exhausted = cands.len() < k || cands.len() >= count;
@@ -150,23 +209,7 @@ pub(super) fn page(
     }
     let mut extra: FxHashMap<u64, Vec<Candidate>> = FxHashMap::default();
     if !beyond.is_empty() {
-        let mut bound = 0u64;
-        let terms: Vec<(Occur, Box<dyn Query>)> = beyond
-            .iter()
-            .map(|&story| {
-                let term = Term::from_field_u64(schema.story, story);
-                bound += searcher.doc_freq(&term).unwrap_or(0);
-                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, q)
-            })
-            .collect();
-        let only: Box<dyn Query> =
-            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(terms)), 0.0));
-        let restricted =
-            BooleanQuery::new(vec![(Occur::Must, query.box_clone()), (Occur::Must, only)]);
-        let k = (bound as usize).min(beyond.len() * (MAX_SIMILAR + 1)).max(1);
-        let (_, versions) = top(&restricted, k)?;
-        for c in versions {
+        for c in versions(searcher, schema, query, &beyond)? {
             if let StoryKey::Story(s) = stories.of(c.addr) {
                 extra.entry(s).or_default().push(c);
             }
@@ -204,8 +247,7 @@ pub(super) fn page(
 /// Another version of a hit's story.
 ///
 /// Serializes as its id alone, so that a hit's JSON carries `"similar": ["id", …]`; the other
-/// fields are for display (« + 2 similar: AFP, Le Parisien »). Read from fast fields only (no
-/// stored document is opened per version), so listing a story's versions stays cheap.
+/// fields are for display (« + 2 similar: AFP, Le Parisien »).
 ///
 /// ```
 /// let s = depeche::search::Similar { id: "lp-1".into(), ..Default::default() };
@@ -217,8 +259,12 @@ pub struct Similar {
     pub id: String,
     /// Ranking score of this version.
     pub score: f32,
-    /// Source, if any (as given, trimmed).
+    /// Title as stored.
+    pub title: String,
+    /// Source, if any.
     pub source: Option<String>,
+    /// URL, if any.
+    pub url: Option<String>,
     /// Publication date, RFC 3339 (UTC).
     pub date: Option<String>,
 }
@@ -229,90 +275,33 @@ impl serde::Serialize for Similar {
     }
 }
 
-/// The fast columns a [`Similar`] is read from, in one segment.
-struct SimilarColumns {
-    id: Option<tantivy::columnar::StrColumn>,
-    facets: Option<tantivy::fastfield::FacetReader>,
-    date: Option<Column<tantivy::DateTime>>,
-    /// Source of each facet ordinal seen (`None`: not a source facet).
-    sources: FxHashMap<u64, Option<String>>,
-}
-
-impl SimilarColumns {
-    fn of(segment: &tantivy::SegmentReader) -> SimilarColumns {
-        let fast = segment.fast_fields();
-        SimilarColumns {
-            id: fast.str("id").ok().flatten(),
-            facets: segment.facet_reader(crate::index::FACET_FIELD).ok(),
-            date: fast.date(crate::index::DATE_FIELD).ok(),
-            sources: FxHashMap::default(),
-        }
-    }
-
-    fn id(&self, doc: tantivy::DocId) -> Result<Option<String>> {
-        let Some(col) = &self.id else { return Ok(None) };
-        let Some(ord) = col.term_ords(doc).next() else { return Ok(None) };
-        let mut out = String::new();
-        Ok(col.ord_to_str(ord, &mut out)?.then_some(out))
-    }
-
-    /// The `/source/…` facet of `doc`. Facet ordinals follow the facets' order, where
-    /// `/lang`, `/section` come before `/source`: a few are resolved, each once per segment.
-    fn source(&mut self, doc: tantivy::DocId) -> Result<Option<String>> {
-        let Some(reader) = &self.facets else { return Ok(None) };
-        let mut facet = tantivy::schema::Facet::root();
-        for ord in reader.facet_ords(doc) {
-            let source = match self.sources.get(&ord) {
-                Some(s) => s.clone(),
-                None => {
-                    reader.facet_from_ord(ord, &mut facet)?;
-                    let path = facet.to_path();
-                    let s = (path.len() == 2 && path[0] == "source").then(|| path[1].to_string());
-                    self.sources.insert(ord, s.clone());
-                    s
-                }
-            };
-            if source.is_some() {
-                return Ok(source);
-            }
-        }
-        Ok(None)
-    }
-
-    fn date(&self, doc: tantivy::DocId) -> Option<String> {
-        let d = self.date.as_ref()?.first(doc)?;
-        d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
-    }
-}
-
 impl crate::index::NewsIndex {
-    /// The id, source and date of each of `others`, from fast fields.
+    /// The stored fields of each of `others`.
     pub(super) fn similar(
         &self,
         searcher: &Searcher,
         others: Vec<Candidate>,
     ) -> Result<Vec<Similar>> {
-        let mut columns: FxHashMap<u32, SimilarColumns> = FxHashMap::default();
+        let s = self.schema();
         others
             .into_iter()
             .map(|c| {
-                let seg = c.addr.segment_ord;
-                let cols = columns
-                    .entry(seg)
-                    .or_insert_with(|| SimilarColumns::of(searcher.segment_reader(seg)));
-                let doc = c.addr.doc_id;
-                let id = match c.id {
-                    Some(id) => id,
-                    None => match cols.id(doc)? {
-                        Some(id) => id,
-                        None => {
-                            // An id column is always there; read the stored id otherwise.
-                            let stored: tantivy::TantivyDocument = searcher.doc(c.addr)?;
-                            super::stored_str(&stored, self.schema().id).unwrap_or_default()
-                        }
-                    },
+                let doc: tantivy::TantivyDocument = searcher.doc(c.addr)?;
+                let text = |f| super::stored_str(&doc, f);
+                let date = {
+                    use tantivy::schema::Value;
+                    doc.get_first(s.date).and_then(|v| v.as_datetime()).and_then(|d| {
+                        d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
+                    })
                 };
-                Ok(Similar { id, score: c.score, source: cols.source(doc)?, date: cols.date(doc) })
+                Ok(Similar {
+                    id: c.id.or_else(|| text(s.id)).unwrap_or_default(),
+                    score: c.score,
+                    title: text(s.stored_title).unwrap_or_default(),
+                    source: text(s.source),
+                    url: text(s.url),
+                    date,
+                })
             })
             .collect()
     }

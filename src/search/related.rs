@@ -26,8 +26,8 @@ use crate::{Error, Result};
 
 /// Terms of the more-like-this query.
 pub const RELATED_TERMS: usize = 25;
-/// A term in more than this share of the articles of the language says little about a
-/// subject: left out.
+/// A term in more than this share of the articles of the language (and in more than 2)
+/// says little about a subject: left out.
 pub const MAX_DOC_SHARE: f32 = 0.3;
 
 impl NewsIndex {
@@ -159,7 +159,8 @@ fn distinctive(
         for &(field, _) in fields {
             df = df.max(searcher.doc_freq(&Term::from_field_text(field, term))?);
         }
-        if df < 2 || df as f32 > MAX_DOC_SHARE * n {
+        // In a tiny index every shared term is in a large share: two articles stay allowed.
+        if df < 2 || df as f32 > (MAX_DOC_SHARE * n).max(2.0) {
             continue;
         }
         let d = df as f32;
