@@ -181,7 +181,7 @@ pub struct Bm25fScorer {
 
 /// Most documents of the window held by the fields other than the densest one for which
 /// [`Bm25fScorer`]'s block bound scores them one by one.
-const SPARSE_DOCS: usize = 32;
+const SPARSE_DOCS: usize = 12;
 
 impl Bm25fScorer {
     /// A bound of the pseudo-frequency over the window `..=upto`, tighter than the sum of the
