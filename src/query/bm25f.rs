@@ -179,7 +179,46 @@ pub struct Bm25fScorer {
     k1: f32,
 }
 
+/// Most documents of the window held by the fields other than the densest one for which
+/// [`Bm25fScorer`]'s block bound scores them one by one.
+const SPARSE_DOCS: usize = 12;
+
 impl Bm25fScorer {
+    /// A bound of the pseudo-frequency over the window `..=upto`, tighter than the sum of the
+    /// fields' block bounds when the fields other than `dense` hold few of its documents: a
+    /// document in none of them gets at most `dense`'s bound `dense_tf`; the few others get
+    /// their exact pseudo-frequency, summed in the order [`Bm25fScorer::tf`] sums it. (The sum
+    /// of per-field maxima is reached only by a document holding the block's best title and
+    /// its best body, which seldom exists.)
+    fn sparse_bound(&self, upto: DocId, dense: usize, dense_tf: f32) -> f32 {
+        let mut best = dense_tf;
+        for (i, f) in self.fields.iter().enumerate() {
+            if i == dense || f.postings.doc() > upto {
+                continue;
+            }
+            let Some((docs, _)) = f.postings.window(upto) else {
+                return f32::INFINITY;
+            };
+            for &doc in docs {
+                let mut tf = 0.0f32;
+                for g in &self.fields {
+                    if g.postings.doc() > doc {
+                        continue;
+                    }
+                    let Some((gd, start)) = g.postings.window(upto) else {
+                        return f32::INFINITY;
+                    };
+                    if let Ok(k) = gd.binary_search(&doc) {
+                        let id = g.norms.fieldnorm_id(doc);
+                        tf += g.cache[id as usize] * g.postings.tf_at(start + k) as f32;
+                    }
+                }
+                best = best.max(tf);
+            }
+        }
+        best
+    }
+
     fn min_doc(&self) -> DocId {
         self.fields.iter().map(|f| f.postings.doc()).min().unwrap_or(TERMINATED)
     }
@@ -300,14 +339,25 @@ impl PruneScorer for Bm25fScorer {
 
     fn block_bound(&mut self, upto: DocId) -> Score {
         let mut tf = 0.0f32;
-        for f in &mut self.fields {
+        // the field with the most documents in the window, its bound, how many the others hold
+        let (mut dense, mut dense_len, mut dense_tf, mut all) = (usize::MAX, 0usize, 0.0f32, 0);
+        for (i, f) in self.fields.iter_mut().enumerate() {
             if f.postings.doc() <= upto {
                 let w = self.parts[f.part].weight;
-                tf += w * f.bound.block(&mut f.postings, &f.norms);
+                let b = w * f.bound.block(&mut f.postings, &f.norms);
+                tf += b;
+                let n = f.postings.window(upto).map_or(usize::MAX / 4, |(d, _)| d.len());
+                all += n;
+                if dense == usize::MAX || n > dense_len {
+                    (dense, dense_len, dense_tf) = (i, n, b);
+                }
             }
         }
         if tf <= 0.0 {
             return 0.0;
+        }
+        if dense != usize::MAX && all - dense_len <= SPARSE_DOCS {
+            tf = tf.min(self.sparse_bound(upto, dense, dense_tf));
         }
         (self.factor * saturation(tf, self.k1) * SAFETY).min(PruneScorer::max_score(self))
     }

@@ -157,6 +157,30 @@ impl BlockCursor {
         }
     }
 
+    /// The documents of the current block from the current one to `upto` (inclusive), and
+    /// the index of the first; `None` when the block ends before `upto` (its later documents
+    /// are not decoded yet).
+    pub(crate) fn window(&self, upto: DocId) -> Option<(&[DocId], usize)> {
+        if self.doc == TERMINATED {
+            return Some((&[], self.idx));
+        }
+        if self.block_last() < upto {
+            return None;
+        }
+        let docs = &self.block.docs()[self.idx..self.block.block_len()];
+        Some((&docs[..docs.partition_point(|&d| d <= upto)], self.idx))
+    }
+
+    /// The term frequency of the `i`-th document of the current block.
+    #[inline]
+    pub(crate) fn tf_at(&self, i: usize) -> u32 {
+        if self.freqs {
+            self.block.freq(i)
+        } else {
+            1
+        }
+    }
+
     /// Whether the current block is a full one (with a stored block maximum).
     fn full_block(&self) -> bool {
         self.block.block_len() == BLOCK
