@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use depeche::index::{Article, ImportOptions, IndexOptions, NewsIndex, Progress, IMPORT_MERGE_TO};
+use depeche::index::{
+    Article, ImportOptions, IndexOptions, NewsIndex, Progress, IMPORT_COMMIT_BYTES, IMPORT_MERGE_TO,
+};
 use depeche::search::SearchRequest;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexWriter, TantivyDocument};
@@ -540,4 +542,64 @@ pub fn bad_lines(base: &[Article]) {
     assert_eq!(indexed, docs as u64 - bad.len() as u64);
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&file);
+}
+
+/// `DEPECHE_BENCH_CADENCE=1`: the cost of the commit cadence. `DEPECHE_BENCH_DOCS` generated
+/// articles (default 200,000) imported in this process with the default options but
+/// `ImportOptions::commit_bytes` of 16 MB, 64 MB, 256 MB and 1 GB (the default) in turn,
+/// round after round (`DEPECHE_BENCH_IMPORT_RUNS`, default 2), each without and then with the
+/// final merge: wall time of the import, commits, segments before the merge, and the merge's
+/// time.
+pub fn cadence(base: &[Article]) {
+    const CADENCES: [u64; 4] = [16_000_000, 64_000_000, 256_000_000, IMPORT_COMMIT_BYTES];
+    let Some((_, work, docs)) = setup(200_000) else { return };
+    let runs: usize =
+        std::env::var("DEPECHE_BENCH_IMPORT_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
+    let file = work.join("articles.jsonl");
+    let dir = work.join("index");
+    write_generated(&file, base, docs);
+    let input = std::fs::metadata(&file).map_or(0, |m| m.len());
+    let mut results: Vec<Vec<(f64, usize, f64)>> = vec![Vec::new(); CADENCES.len()];
+    for round in 0..runs {
+        for k in 0..CADENCES.len() {
+            // Each round in the other direction, so no cadence always runs first.
+            let k = if round % 2 == 0 { k } else { CADENCES.len() - 1 - k };
+            let _ = std::fs::remove_dir_all(&dir);
+            let index = NewsIndex::open_or_create(&dir).expect("index");
+            let options = ImportOptions {
+                progress: Progress::Hidden,
+                commit_bytes: CADENCES[k],
+                merge_to: None,
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let report = index.import_jsonl_file_with(&file, &options).expect("import");
+            let wall = t.elapsed().as_secs_f64();
+            assert_eq!(report.indexed, docs as u64);
+            let segments = index.segment_count();
+            let t = Instant::now();
+            index.merge_segments(IMPORT_MERGE_TO).expect("merge");
+            results[k].push((wall, segments, t.elapsed().as_secs_f64()));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&file);
+    println!(
+        "\ncommit cadence: {docs} generated articles, {:.0} MB of JSONL, in process, default \
+         options but commit_bytes, {runs} run(s) each, alternating (medians)",
+        input as f64 / 1e6
+    );
+    println!("| commit every | commits | import s (no merge) | segments | merge to {IMPORT_MERGE_TO} s | total s |");
+    println!("|---|---|---|---|---|---|");
+    for (k, r) in results.iter().enumerate() {
+        let wall = median(r.iter().map(|r| r.0).collect());
+        let merge = median(r.iter().map(|r| r.2).collect());
+        println!(
+            "| {} MB | {} | {wall:.1} | {} | {merge:.1} | {:.1} |",
+            CADENCES[k] / 1_000_000,
+            input.div_ceil(CADENCES[k]),
+            r[r.len() / 2].1,
+            median(r.iter().map(|r| r.0 + r.2).collect()),
+        );
+    }
 }
