@@ -37,9 +37,38 @@ use super::common;
 
 const STOCK_FILE: &str = "DEPECHE_BENCH_STOCK_IMPORT";
 const STOCK_DIR: &str = "DEPECHE_BENCH_STOCK_DIR";
+const GENERATE_KIND: &str = "DEPECHE_BENCH_GENERATE";
+const GENERATE_PATH: &str = "DEPECHE_BENCH_GENERATE_PATH";
+const GENERATE_N: &str = "DEPECHE_BENCH_GENERATE_N";
 
-/// Runs the stock import when this process is the stock child; whether it was.
+/// Writes a generated file (`kind` "plain" or "bad") of `n` lines in a child process: the
+/// articles generated take gigabytes, and a child spawned by a process that held them would
+/// report that process's resident memory as its own peak (Linux carries the high-water mark
+/// over `exec`), so the measured children are spawned by a bench that never held them.
+fn generate_in_child(kind: &str, path: &Path, n: usize) {
+    let status = Command::new(std::env::current_exe().expect("bench binary"))
+        .env(GENERATE_KIND, kind)
+        .env(GENERATE_PATH, path)
+        .env(GENERATE_N, n.to_string())
+        .status()
+        .expect("spawn the generating child");
+    assert!(status.success(), "generating {kind} failed");
+}
+
+/// Runs the stock import, or writes a generated file, when this process is the bench's
+/// child for it; whether it was.
 pub fn stock_child() -> bool {
+    if let (Ok(kind), Ok(path), Ok(n)) =
+        (std::env::var(GENERATE_KIND), std::env::var(GENERATE_PATH), std::env::var(GENERATE_N))
+    {
+        let base = super::articles();
+        let n = n.parse().expect("article count");
+        match kind.as_str() {
+            "bad" => drop(generate_bad(Path::new(&path), &base, n)),
+            _ => drop(generate_into(Path::new(&path), &base, n)),
+        }
+        return true;
+    }
     let (Ok(file), Ok(dir)) = (std::env::var(STOCK_FILE), std::env::var(STOCK_DIR)) else {
         return false;
     };
@@ -167,8 +196,14 @@ fn write_copies(path: &Path, corpus: &str, copies: usize) -> u64 {
     n
 }
 
-/// `n` generated articles, without `lang` (detected) nor empty fields.
-fn write_generated(path: &Path, base: &[Article], n: usize) -> u64 {
+/// `n` generated articles, without `lang` (detected) nor empty fields, written by a child
+/// process (see [`generate_in_child`]).
+fn write_generated(path: &Path, _base: &[Article], n: usize) -> u64 {
+    generate_in_child("plain", path, n);
+    n as u64
+}
+
+fn generate_into(path: &Path, base: &[Article], n: usize) -> u64 {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
     for a in common::generated(base, n) {
         let mut v = serde_json::to_value(&a).expect("article");
@@ -486,39 +521,13 @@ const BAD: &[(&str, &str)] = &[
 /// impossible date, invalid UTF-8 in turn; the first bad line is an article of 50 MB),
 /// imported by the example: checks that exactly the bad lines are refused, each with its
 /// number, and prints the peak resident memory.
-pub fn bad_lines(base: &[Article]) {
+pub fn bad_lines(_base: &[Article]) {
     let Some((example, work, docs)) = setup(1_000_000) else { return };
     let file = work.join("bad.jsonl");
     let dir = work.join("index");
     let _ = std::fs::remove_dir_all(&dir);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).expect("create"));
-    let mut bad = Vec::new();
-    let mut articles = common::generated(base, docs).into_iter();
-    for n in 1..=docs as u64 {
-        let a = articles.next().expect("enough articles");
-        if n % 100 == 50 {
-            let k = bad.len();
-            if k == 0 {
-                let mut huge = a.clone();
-                huge.body = "Le gouvernement a présenté sa réforme. ".repeat(50_000_000 / 40);
-                serde_json::to_writer(&mut out, &huge).expect("write");
-            } else if BAD[k % BAD.len()].0 == "invalid UTF-8" {
-                out.write_all(b"{\"id\": \"bad-utf8\", \"title\": \"caf\xe9\"}").expect("write");
-            } else {
-                out.write_all(BAD[k % BAD.len()].1.as_bytes()).expect("write");
-            }
-            bad.push(n);
-        } else {
-            let mut v = serde_json::to_value(&a).expect("article");
-            if let Some(o) = v.as_object_mut() {
-                o.remove("lang");
-            }
-            serde_json::to_writer(&mut out, &v).expect("write");
-        }
-        out.write_all(b"\n").expect("write");
-    }
-    out.flush().expect("flush");
-    drop(out);
+    generate_in_child("bad", &file, docs);
+    let bad: Vec<u64> = (1..=docs as u64).filter(|n| n % 100 == 50).collect();
     let bytes = std::fs::metadata(&file).map_or(0, |m| m.len());
     let (run, report) = measure(add_command(&example, &dir, &file));
     let refused: Vec<u64> = report
@@ -602,4 +611,37 @@ pub fn cadence(base: &[Article]) {
             median(r.iter().map(|r| r.0 + r.2).collect()),
         );
     }
+}
+
+/// The file of [`bad_lines`]; the numbers of its bad lines.
+fn generate_bad(file: &Path, base: &[Article], docs: usize) -> Vec<u64> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(file).expect("create"));
+    let mut bad = Vec::new();
+    let mut articles = common::generated(base, docs).into_iter();
+    for n in 1..=docs as u64 {
+        let a = articles.next().expect("enough articles");
+        if n % 100 == 50 {
+            let k = bad.len();
+            if k == 0 {
+                let mut huge = a.clone();
+                huge.body = "Le gouvernement a présenté sa réforme. ".repeat(50_000_000 / 40);
+                serde_json::to_writer(&mut out, &huge).expect("write");
+            } else if BAD[k % BAD.len()].0 == "invalid UTF-8" {
+                out.write_all(b"{\"id\": \"bad-utf8\", \"title\": \"caf\xe9\"}").expect("write");
+            } else {
+                out.write_all(BAD[k % BAD.len()].1.as_bytes()).expect("write");
+            }
+            bad.push(n);
+        } else {
+            let mut v = serde_json::to_value(&a).expect("article");
+            if let Some(o) = v.as_object_mut() {
+                o.remove("lang");
+            }
+            serde_json::to_writer(&mut out, &v).expect("write");
+        }
+        out.write_all(b"\n").expect("write");
+    }
+    out.flush().expect("flush");
+    drop(out);
+    bad
 }
