@@ -28,7 +28,8 @@
 //! The end-to-end import (the example's `--add` against stock tantivy, on the bundled corpus
 //! copied 20 times and on `DEPECHE_BENCH_DOCS` generated articles) runs after the indexing
 //! benches; `DEPECHE_BENCH_IMPORT=1` runs only it, `DEPECHE_BENCH_CADENCE=1` the cost of the
-//! commit cadence, `DEPECHE_BENCH_CRASH=1` a kill and rerun, `DEPECHE_BENCH_BAD_LINES=1` a
+//! commit cadence, `DEPECHE_BENCH_LATENCY=1` search latency after an import with and without
+//! its final merge, `DEPECHE_BENCH_CRASH=1` a kill and rerun, `DEPECHE_BENCH_BAD_LINES=1` a
 //! file with 1% bad lines (see `benches/search/import.rs`).
 //!
 //! `DEPECHE_BENCH_ADVERSARIAL=1` runs only the adversarial queries of
@@ -628,6 +629,10 @@ fn main() {
     }
     if std::env::var("DEPECHE_BENCH_BAD_LINES").is_ok() {
         import::bad_lines(&articles());
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_LATENCY").is_ok() {
+        import::latency_only();
         return;
     }
     if std::env::var("DEPECHE_BENCH_CADENCE").is_ok() {

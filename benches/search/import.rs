@@ -645,3 +645,13 @@ fn generate_bad(file: &Path, base: &[Article], docs: usize) -> Vec<u64> {
     drop(out);
     bad
 }
+
+/// `DEPECHE_BENCH_LATENCY=1`: only the search latency after importing `DEPECHE_BENCH_DOCS`
+/// generated articles (default 1,000,000), as imported and after the final merge.
+pub fn latency_only() {
+    let Some((_, work, docs)) = setup(1_000_000) else { return };
+    let file = work.join("articles.jsonl");
+    write_generated(&file, &[], docs);
+    latency_with_and_without_merge(&file, &work);
+    let _ = std::fs::remove_file(&file);
+}
