@@ -338,7 +338,14 @@ fn latency(index: &NewsIndex) -> Vec<(&'static str, Duration, Duration)> {
 fn latency_with_and_without_merge(file: &Path, work: &Path) {
     let dir = work.join("index");
     let _ = std::fs::remove_dir_all(&dir);
-    let index = NewsIndex::open_or_create(&dir).expect("index");
+    // `DEPECHE_BENCH_MEMORY_MB`: a smaller budget gives the segments of a larger import.
+    let mut options = IndexOptions::default();
+    if let Some(mb) =
+        std::env::var("DEPECHE_BENCH_MEMORY_MB").ok().and_then(|v| v.parse::<usize>().ok())
+    {
+        options.memory_budget = mb * 1_000_000;
+    }
+    let index = NewsIndex::open_or_create_with(&dir, options).expect("index");
     let import = ImportOptions { progress: Progress::Hidden, merge_to: None, ..Default::default() };
     let t = Instant::now();
     let report = index.import_jsonl_file_with(file, &import).expect("import");
@@ -380,7 +387,9 @@ pub fn run(corpus: &str, base: &[Article]) {
     let file = work.join("articles.jsonl");
     let n = write_copies(&file, corpus, 20);
     compare("the bundled corpus copied 20 times", &file, n, &example, &work);
-    if let Some(docs) = std::env::var("DEPECHE_BENCH_DOCS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(docs) =
+        std::env::var("DEPECHE_BENCH_DOCS").ok().and_then(|v| v.parse::<usize>().ok())
+    {
         let n = write_generated(&file, base, docs);
         compare(&format!("{docs} generated articles"), &file, n, &example, &work);
         latency_with_and_without_merge(&file, &work);
@@ -647,7 +656,8 @@ fn generate_bad(file: &Path, base: &[Article], docs: usize) -> Vec<u64> {
 }
 
 /// `DEPECHE_BENCH_LATENCY=1`: only the search latency after importing `DEPECHE_BENCH_DOCS`
-/// generated articles (default 1,000,000), as imported and after the final merge.
+/// generated articles (default 1,000,000), as imported and after the final merge; with
+/// `DEPECHE_BENCH_MEMORY_MB`, that indexing budget instead of the default.
 pub fn latency_only() {
     let Some((_, work, docs)) = setup(1_000_000) else { return };
     let file = work.join("articles.jsonl");
