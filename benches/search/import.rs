@@ -323,8 +323,9 @@ fn latency(index: &NewsIndex) -> Vec<(&'static str, Duration, Duration)> {
             let mut times: Vec<Duration> = (0..30)
                 .map(|_| {
                     let t = Instant::now();
-                    let r = index.search(&request).expect("search");
-                    std::hint::black_box(r.total);
+                    // A search refused by the default time budget (100 ms, wall clock: a
+                    // loaded machine) counts with the time it took, instead of ending the run.
+                    let _ = std::hint::black_box(index.search(&request).map(|r| r.total));
                     t.elapsed()
                 })
                 .collect();
