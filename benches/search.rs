@@ -29,7 +29,10 @@
 //!
 //! The end-to-end import (the example's `--add` against stock tantivy, on the bundled corpus
 //! copied 20 times and on `DEPECHE_BENCH_DOCS` generated articles) runs after the indexing
-//! benches; `DEPECHE_BENCH_IMPORT=1` runs only it (see `benches/search/import.rs`).
+//! benches; `DEPECHE_BENCH_IMPORT=1` runs only it, `DEPECHE_BENCH_CADENCE=1` the cost of the
+//! commit cadence, `DEPECHE_BENCH_LATENCY=1` search latency after an import with and without
+//! its final merge, `DEPECHE_BENCH_CRASH=1` a kill and rerun, `DEPECHE_BENCH_BAD_LINES=1` a
+//! file with 1% bad lines (see `benches/search/import.rs`).
 //!
 //! `DEPECHE_BENCH_STORIES=1` runs only the cost of story detection and collapsing
 //! (`benches/search/stories.rs`): indexing with and without, query latency with and without.
@@ -506,6 +509,14 @@ fn main() {
     }
     if std::env::var("DEPECHE_BENCH_BAD_LINES").is_ok() {
         import::bad_lines(&articles());
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_LATENCY").is_ok() {
+        import::latency_only();
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_CADENCE").is_ok() {
+        import::cadence(&articles());
         return;
     }
     if std::env::var("DEPECHE_BENCH_FLOOR").is_ok() {

@@ -18,7 +18,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use common::{article, Rng};
-use depeche::index::NewsIndex;
+use depeche::index::{IndexOptions, NewsIndex};
 use depeche::search::{SearchRequest, Sort};
 use depeche::Error;
 
@@ -26,7 +26,8 @@ use depeche::Error;
 const FLIPS_PER_FILE: u64 = 6;
 
 fn build_index(dir: &Path) {
-    let index = NewsIndex::open_or_create(dir).unwrap();
+    // One indexing thread, so one segment a commit: three segments.
+    let index = NewsIndex::open_or_create_with(dir, IndexOptions::with_threads(1)).unwrap();
     let mut rng = Rng(7);
     for commit in 0..3 {
         for i in 0..60 {

@@ -30,11 +30,12 @@ pub const POSTINGS_PER_DOC: u64 = 4;
 /// A prefix or typo-tolerant match on one field, expanded to a bounded number of terms.
 ///
 /// ```
-/// use depeche::index::{Article, NewsIndex};
+/// use depeche::index::{Article, IndexOptions, NewsIndex};
 /// use depeche::query::Expansion;
 /// use tantivy::collector::Count;
 ///
-/// let index = NewsIndex::create_in_ram().unwrap();
+/// // One indexing thread, so one segment: the terms are kept per segment.
+/// let index = NewsIndex::create_in_ram_with(IndexOptions::with_threads(1)).unwrap();
 /// for (id, body) in [("1", "numérique"), ("2", "numériques"), ("3", "numérisation")] {
 ///     index.add(&Article { id: id.into(), title: "x".into(), body: body.into(), ..Default::default() }).unwrap();
 /// }
