@@ -32,6 +32,8 @@
 #[path = "../tests/data/adversarial.rs"]
 mod adversarial;
 mod common;
+#[path = "search/complete.rs"]
+mod complete;
 
 use std::hint::black_box;
 use std::ops::Bound;
@@ -607,6 +609,10 @@ fn first_pass() {
 }
 
 fn main() {
+    if std::env::var("DEPECHE_BENCH_COMPLETE").is_ok() {
+        complete::run();
+        return;
+    }
     if std::env::var("DEPECHE_BENCH_FLOOR").is_ok() {
         indexing_floor();
         return;
