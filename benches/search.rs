@@ -50,6 +50,8 @@ mod latency;
 mod import;
 #[path = "search/stories.rs"]
 mod stories;
+#[path = "search/complete.rs"]
+mod complete;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -517,6 +519,10 @@ fn main() {
     }
     if std::env::var("DEPECHE_BENCH_CADENCE").is_ok() {
         import::cadence(&articles());
+        return;
+    }
+    if std::env::var("DEPECHE_BENCH_COMPLETE").is_ok() {
+        complete::run();
         return;
     }
     if std::env::var("DEPECHE_BENCH_FLOOR").is_ok() {

@@ -441,8 +441,10 @@ pub(crate) fn run(args: &[String], out: &mut dyn Write, color: bool) -> Result<(
     if let Some(prefix) = &o.complete {
         let completions = index.complete(prefix, o.limit).map_err(|e| failure(e.to_string()))?;
         if o.json {
-            let line = serde_json::json!({"prefix": prefix, "completions": completions});
-            writeln!(out, "{line}").map_err(io)?;
+            // Written by hand to keep the keys in this order (serde_json sorts a map's keys).
+            let json = |v: serde_json::Value| v.to_string();
+            let (p, c) = (json(serde_json::json!(prefix)), json(serde_json::json!(completions)));
+            writeln!(out, "{{\"prefix\": {p}, \"completions\": {c}}}").map_err(io)?;
         } else {
             for c in &completions {
                 writeln!(out, "{c}").map_err(io)?;

@@ -85,6 +85,7 @@ fn misspelled_words_get_their_usual_spelling() {
         ("l'asemblée", Some("l'Assemblée")),                // article kept, capital restored
         ("Obamma", Some("Obama")),                          // a name, first word
         ("accuzé", Some("accusé")),                         // the typed accents choose the form
+        ("the govenment said", Some("the government said")), // English, from English articles
     ];
     for (q, want) in table {
         assert_eq!(suggestion(&index, q).as_deref(), *want, "{q:?}");
@@ -113,6 +114,29 @@ fn correct_queries_get_no_suggestion() {
     }
     let off = SearchRequest::new("gouvernemnt").suggest(false);
     assert_eq!(index.search(&off).unwrap().suggestion, None);
+}
+
+#[test]
+fn an_english_query_is_not_corrected_into_french() {
+    let index = NewsIndex::create_in_ram().unwrap();
+    for i in 0..4 {
+        let a = Article {
+            id: format!("fr-{i}"),
+            title: "Un arrêt de travail".into(),
+            body: "L'arrêt du train en gare a duré une heure.".into(),
+            lang: Some(Lang::French),
+            ..Default::default()
+        };
+        index.add(&a).unwrap();
+    }
+    index.commit().unwrap();
+    for (q, want) in [
+        ("the police arrest the suspect", None),
+        ("l'arrest du train", Some("l'arrêt du train")),
+        ("arrest", Some("arrêt")), // one word: no language, the frequent word wins
+    ] {
+        assert_eq!(suggestion(&index, q).as_deref(), want, "{q:?}");
+    }
 }
 
 #[test]

@@ -101,7 +101,9 @@ struct Group {
     kind: GroupKind,
 }
 
-/// Groups of names that mean the same thing; see the [module docs](self).
+/// Groups of names that mean the same thing (`OTAN`, `NATO`, …), each name with the language
+/// whose fields it is searched in and whether it expands and is reached; read from an alias
+/// table ([`Thesaurus::parse_aliases`]) or a synonym file ([`Thesaurus::parse_synonyms`]).
 ///
 /// Cheap to share: a search request holds it in an [`Arc`] ([`Thesaurus::bundled`] is built
 /// once per process).

@@ -14,7 +14,9 @@
 //! left out, swapped, doubled, a neighbouring key; two slips for words of
 //! [`TWO_SLIPS_FROM_LEN`] letters or more; accents free) that is **much more frequent**: in
 //! at least [`MIN_CORRECTION_ARTICLES`] articles and [`FREQUENCY_RATIO`] times as many as the
-//! word. Fewest slips first, then most frequent. A word that differs only by an inflection
+//! word. Fewest slips first, then most frequent; when the query's language is clear
+//! ([`detect_language`](crate::analysis::detect_language)), only words found in articles of
+//! that language (an English query on a French index gets no French « correction »). A word that differs only by an inflection
 //! (`caravelle` / `caravelles`, `ministre` / `ministres`) is no correction: the word is
 //! real, and search already finds both. The correction is shown in its usual written form
 //! (accents restored, [`surface`](super::surface)), an elided article kept as typed
@@ -140,6 +142,8 @@ fn words<'q>(
 fn correction(
     searcher: &Searcher,
     schema: &NewsSchema,
+    analyzers: &mut Analyzers,
+    lang: Option<Lang>,
     word: &str,
 ) -> tantivy::Result<Option<(String, u64)>> {
     let letters = word.chars().count();
@@ -166,17 +170,43 @@ fn correction(
         }
     }
     let needed = MIN_CORRECTION_ARTICLES.max(FREQUENCY_RATIO * df);
-    let best = freq
+    let mut ranked: Vec<(u32, u64, String)> = freq
         .into_iter()
         .filter(|(c, n)| *n >= needed && c != word && !inflection_pair(c, word))
         .map(|(c, n)| (typo_cost(&c, word), n, c))
         .filter(|(cost, _, _)| *cost <= u32::from(slips) * SLIP)
-        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(&b.2)));
+        .collect();
+    ranked.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(&b.2)));
+    // In a query of a known language, the correction is a word of that language's articles:
+    // an English query on a French index is no misspelled French (`arrest` is no `arrêt`).
+    let mut best = None;
+    for candidate in ranked {
+        if lang.is_none_or(|l| in_language(searcher, schema, analyzers, l, &candidate.2)) {
+            best = Some(candidate);
+            break;
+        }
+    }
     // A stop word is no correction (and then neither is the next best: `leut` is `leur`,
     // not `peut`): readers do not search for them.
     Ok(best
         .filter(|(_, _, c)| !Lang::ALL.iter().any(|&l| is_stop_word(l, c)))
         .map(|(_, n, c)| (c, n)))
+}
+
+/// Whether the folded `word` is in some article of `lang`: its stem in the language's title,
+/// lead or body field.
+fn in_language(
+    searcher: &Searcher,
+    schema: &NewsSchema,
+    analyzers: &mut Analyzers,
+    lang: Lang,
+    word: &str,
+) -> bool {
+    let mut stream = analyzers.of(lang).token_stream(word);
+    let Some(stem) = stream.next().map(|t| t.text.clone()) else { return false };
+    [schema.title(lang), schema.lead(lang), schema.body(lang)]
+        .into_iter()
+        .any(|field| searcher.doc_freq(&Term::from_field_text(field, &stem)).is_ok_and(|n| n > 0))
 }
 
 /// The corrected `query`, `None` when no word needs a correction.
@@ -188,6 +218,7 @@ pub(crate) fn suggestion(
     parsed: &ParsedQuery,
 ) -> tantivy::Result<Option<String>> {
     let mut fixes: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let lang = crate::analysis::detect_language(query);
     for (i, (range, term, typed)) in
         words(query, parsed, &mut analyzers.exact).into_iter().enumerate()
     {
@@ -197,7 +228,7 @@ pub(crate) fn suggestion(
         if crate::query::is_acronym(word) || (capital && i > 0) {
             continue;
         }
-        let Some((fix, _)) = correction(searcher, schema, &term)? else {
+        let Some((fix, _)) = correction(searcher, schema, analyzers, lang, &term)? else {
             continue;
         };
         let written = Surfaces::new(searcher, schema, &mut analyzers.exact)
