@@ -30,7 +30,7 @@
 //! The end-to-end import (the example's `--add` against stock tantivy, on the bundled corpus
 //! copied 20 times and on `DEPECHE_BENCH_DOCS` generated articles) runs after the indexing
 //! benches; `DEPECHE_BENCH_IMPORT=1` runs only it, `DEPECHE_BENCH_CADENCE=1` the cost of the
-//! commit cadence, `DEPECHE_BENCH_LATENCY=1` search latency after an import with and without
+//! commit cadence, `DEPECHE_BENCH_IMPORT_LATENCY=1` search latency after an import with and without
 //! its final merge, `DEPECHE_BENCH_CRASH=1` a kill and rerun, `DEPECHE_BENCH_BAD_LINES=1` a
 //! file with 1% bad lines (see `benches/search/import.rs`).
 //!
@@ -513,7 +513,7 @@ fn main() {
         import::bad_lines(&articles());
         return;
     }
-    if std::env::var("DEPECHE_BENCH_LATENCY").is_ok() {
+    if std::env::var("DEPECHE_BENCH_IMPORT_LATENCY").is_ok() {
         import::latency_only();
         return;
     }

@@ -656,7 +656,7 @@ fn generate_bad(file: &Path, base: &[Article], docs: usize) -> Vec<u64> {
     bad
 }
 
-/// `DEPECHE_BENCH_LATENCY=1`: only the search latency after importing `DEPECHE_BENCH_DOCS`
+/// `DEPECHE_BENCH_IMPORT_LATENCY=1`: only the search latency after importing `DEPECHE_BENCH_DOCS`
 /// generated articles (default 1,000,000), as imported and after the final merge; with
 /// `DEPECHE_BENCH_MEMORY_MB`, that indexing budget instead of the default.
 pub fn latency_only() {
