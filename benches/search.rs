@@ -44,14 +44,14 @@
 #[path = "../tests/data/adversarial.rs"]
 mod adversarial;
 mod common;
-#[path = "search/latency.rs"]
-mod latency;
-#[path = "search/import.rs"]
-mod import;
-#[path = "search/stories.rs"]
-mod stories;
 #[path = "search/complete.rs"]
 mod complete;
+#[path = "search/import.rs"]
+mod import;
+#[path = "search/latency.rs"]
+mod latency;
+#[path = "search/stories.rs"]
+mod stories;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

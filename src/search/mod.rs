@@ -51,9 +51,9 @@ mod plan;
 mod rank_key;
 mod related;
 mod snippet;
-mod topk;
 mod suggest;
 mod surface;
+mod topk;
 pub mod typo;
 
 use std::sync::Arc;
@@ -67,8 +67,8 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, DocId, Searcher, TantivyDocument, Term};
 
-pub use complete::{MAX_COMPLETIONS, MAX_SCANNED_TERMS};
 pub use collapse::{Similar, MAX_COLLAPSE_CANDIDATES, MAX_SIMILAR};
+pub use complete::{MAX_COMPLETIONS, MAX_SCANNED_TERMS};
 pub use explain::{Explanation, ScoreNode};
 pub use related::{MAX_DOC_SHARE, RELATED_TERMS};
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
@@ -704,7 +704,9 @@ impl NewsIndex {
             let pruned = match (req.pruning, weight) {
                 (false, _) => None,
                 (true, Some(w)) => Some(w),
-                (true, None) => Some(any_f.weight(EnableScoring::enabled_from_searcher(&searcher))?),
+                (true, None) => {
+                    Some(any_f.weight(EnableScoring::enabled_from_searcher(&searcher))?)
+                }
             };
             let counted = total;
             let mut top = |q: &dyn Query, k: usize| -> Result<(usize, Vec<Candidate>)> {

@@ -19,8 +19,9 @@ pub(super) enum Item {
     Blank,
     /// Refused, with the reason.
     Refused(Refusal),
-    /// An article ready to index.
-    Article(Prepared),
+    /// An article ready to index (boxed: its document and signature make it much larger
+    /// than the other outcomes).
+    Article(Box<Prepared>),
 }
 
 /// An article ready to index.
@@ -137,7 +138,7 @@ fn prepare_unguarded(text: Option<&[u8]>, line: u64, ctx: &Context<'_>) -> Item 
             let existed = ctx.existing.is_some_and(|e| e.contains(&id));
             let signature = ctx.index.story_signature(&article);
             let bytes = text_bytes(&article);
-            Item::Article(Prepared { line, id, doc, bytes, existed, signature })
+            Item::Article(Box::new(Prepared { line, id, doc, bytes, existed, signature }))
         }
         Err(Error::InvalidArticle { id, reason }) => refused(Some(id), reason),
         Err(e) => refused(Some(article.id), e.to_string()),

@@ -113,7 +113,7 @@ impl<'a> WriteStage<'a> {
             match item {
                 Item::Blank => self.report.blank += 1,
                 Item::Refused(r) => self.report.refused.push(r),
-                Item::Article(p) => self.add(p)?,
+                Item::Article(p) => self.add(*p)?,
             }
         }
         self.chunk.end = done.end_offset;
@@ -220,7 +220,7 @@ impl<'a> WriteStage<'a> {
             for (i, &line) in batch.lines.iter().enumerate() {
                 let n = batch.first_line + i as u64;
                 if let Item::Article(p) = prepare_line(batch.text(line), n, self.ctx) {
-                    articles.push(p);
+                    articles.push(*p);
                 }
             }
         }

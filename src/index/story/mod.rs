@@ -178,7 +178,8 @@ impl NewsIndex {
         doc: &mut TantivyDocument,
     ) -> Result<()> {
         let s = self.schema();
-        let assigned = self.stories.lock().assign(&self.reader, s, id.trim(), signature.as_ref())?;
+        let assigned =
+            self.stories.lock().assign(&self.reader, s, id.trim(), signature.as_ref())?;
         doc.add_u64(s.story, assigned.story);
         if let Some(signature) = &signature {
             for key in signature.band_keys() {

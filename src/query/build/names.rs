@@ -423,7 +423,9 @@ impl QueryBuilder {
             // marks would also find `l'OM`
             let acronym_term = name
                 .acronym
-                .then(|| crate::query::acronym::asked(self.analyzers.indexing(lang), &name.text, false))
+                .then(|| {
+                    crate::query::acronym::asked(self.analyzers.indexing(lang), &name.text, false)
+                })
                 .flatten()
                 .filter(|t| crate::query::acronym::indexed(self.searcher.as_ref(), &fields, t));
             let q = if let Some(term) = acronym_term {
