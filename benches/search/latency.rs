@@ -15,6 +15,8 @@
 //! - `DEPECHE_BENCH_RUNS` (default 300): timed runs per query kind and engine.
 //! - `DEPECHE_BENCH_EXHAUSTIVE=1`: also time depeche with dynamic pruning off
 //!   (`SearchRequest::pruning(false)`: every match scored, as before pruning).
+//! - `DEPECHE_BENCH_WITHOUT=collapse,suggest,aliases` (any of them): time depeche's request
+//!   without story collapsing, « did you mean » or the entity aliases, to see what each costs.
 //! - `DEPECHE_BENCH_ONLY=kind,kind`: only these query kinds.
 
 use std::hint::black_box;
@@ -63,6 +65,20 @@ enum StockKind {
 }
 
 fn same(r: SearchRequest) -> SearchRequest {
+    r
+}
+
+/// The request without the features `DEPECHE_BENCH_WITHOUT` names.
+fn without(mut r: SearchRequest) -> SearchRequest {
+    let off = std::env::var("DEPECHE_BENCH_WITHOUT").unwrap_or_default();
+    for feature in off.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+        r = match feature {
+            "collapse" => r.collapse(false),
+            "suggest" => r.suggest(false),
+            "aliases" => r.thesaurus(std::sync::Arc::new(depeche::query::Thesaurus::empty())),
+            other => panic!("DEPECHE_BENCH_WITHOUT: unknown feature {other:?}"),
+        };
+    }
     r
 }
 
@@ -349,6 +365,9 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
         "\n{label}: depeche {dsize:.0} MB in {dseg} segments, stock {ssize:.0} MB in {sseg} \
          segments; {runs} runs per kind and engine, alternating"
     );
+    if let Ok(off) = std::env::var("DEPECHE_BENCH_WITHOUT") {
+        println!("depeche's requests without: {off}");
+    }
     let only: Option<Vec<String>> = std::env::var("DEPECHE_BENCH_ONLY")
         .ok()
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
@@ -371,7 +390,7 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
     let mut table: Vec<Run> = kinds
         .iter()
         .map(|k| {
-            let req = (k.request)(SearchRequest::new(k.query));
+            let req = without((k.request)(SearchRequest::new(k.query)));
             let full = req.clone().pruning(false);
             let stock = k.stock.map(|s| (s, stock_query(stock, s, k.query)));
             Run {
