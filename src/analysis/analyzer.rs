@@ -1,6 +1,6 @@
 //! The assembled analyzers and their registration on a tantivy index.
 
-use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenizerManager};
 
 use super::tokenizer::NewsTokenizer;
 use super::Lang;
@@ -93,4 +93,17 @@ pub fn register_analyzers(manager: &TokenizerManager) {
     manager.register(EXACT_ANALYZER, exact_analyzer());
     manager.register(FRENCH_INDEXING_ANALYZER, indexing_analyzer(Lang::French));
     manager.register(ENGLISH_INDEXING_ANALYZER, indexing_analyzer(Lang::English));
+}
+
+/// Calls `f` with the first token of each position of `text`: one call per word, whatever
+/// other terms the analyzer gives at the same position (`saint-etienne`'s joined form).
+pub(crate) fn for_each_word(analyzer: &mut TextAnalyzer, text: &str, mut f: impl FnMut(&Token)) {
+    let mut last = None;
+    let mut stream = analyzer.token_stream(text);
+    while let Some(tok) = stream.next() {
+        if last != Some(tok.position) {
+            last = Some(tok.position);
+            f(tok);
+        }
+    }
 }

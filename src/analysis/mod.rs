@@ -45,12 +45,13 @@ mod stopwords;
 mod tokenizer;
 mod word_cache;
 
+/// Folding one character, for the near-duplicate signature's word hashing (`index::story`).
+pub(crate) use analyzer::for_each_word;
 pub use analyzer::{
     analyzer, exact_analyzer, indexing_analyzer, register_analyzers, ENGLISH_ANALYZER,
     ENGLISH_INDEXING_ANALYZER, EXACT_ANALYZER, FRENCH_ANALYZER, FRENCH_INDEXING_ANALYZER,
 };
 pub use fold::fold;
-/// Folding one character, for the near-duplicate signature's word hashing (`index::story`).
 pub(crate) use fold::fold_char;
 pub use language::{detect, detect_language, Detection, Lang, UnknownLang};
 pub use stem::Stemmer;

@@ -76,6 +76,7 @@ pub use build::{
     MIN_PREFIX_LEN, PROXIMITY_SLOP,
 };
 pub use build::{MAX_IDF_RATIO, MIN_IDF_RATIO, SAME_LANGUAGE_SHARE};
+pub(crate) use expand::prefix_end;
 pub use expand::{Expansion, POSTINGS_PER_DOC};
 pub use label::Labelled;
 pub use limits::{clause_count, parse_limited, Limit, QueryLimits};

@@ -41,7 +41,7 @@ use std::sync::Arc;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{exact_analyzer, Lang};
+use crate::analysis::{exact_analyzer, for_each_word, Lang};
 use crate::{Error, Result};
 
 /// Longest name, in words (positions of the exact-form analyzer).
@@ -192,19 +192,13 @@ pub(crate) struct RawName<'a> {
 pub(crate) fn key_of(analyzer: &mut TextAnalyzer, text: &str) -> (String, usize) {
     let mut key = String::new();
     let mut words = 0;
-    let mut last = None;
-    let mut stream = analyzer.token_stream(text);
-    while let Some(tok) = stream.next() {
-        if last == Some(tok.position) {
-            continue;
-        }
-        last = Some(tok.position);
+    for_each_word(analyzer, text, |tok| {
         if words > 0 {
             key.push(' ');
         }
         key.push_str(&tok.text);
         words += 1;
-    }
+    });
     (key, words)
 }
 
@@ -414,13 +408,7 @@ impl Thesaurus {
 /// `free`, a match may start and end at any word.
 pub(crate) fn typed_words(analyzer: &mut TextAnalyzer, text: &str, free: bool) -> Vec<TypedWord> {
     let mut out: Vec<TypedWord> = Vec::new();
-    let mut last = None;
-    let mut stream = analyzer.token_stream(text);
-    while let Some(tok) = stream.next() {
-        if last == Some(tok.position) {
-            continue;
-        }
-        last = Some(tok.position);
+    for_each_word(analyzer, text, |tok| {
         let typed = text.get(tok.offset_from..tok.offset_to).unwrap_or("");
         out.push(TypedWord {
             term: tok.text.clone(),
@@ -428,7 +416,7 @@ pub(crate) fn typed_words(analyzer: &mut TextAnalyzer, text: &str, free: bool) -
             starts: free,
             ends: free,
         });
-    }
+    });
     if let (false, Some(last)) = (free, out.len().checked_sub(1)) {
         out[0].starts = true;
         out[last].ends = true;

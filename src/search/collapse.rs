@@ -42,7 +42,7 @@ pub const MAX_COLLAPSE_CANDIDATES: usize = 20_000;
 
 /// The engine's step collapsing runs on: the top `k` candidates of a query in rank order
 /// (ties broken), and the query's match count.
-pub(super) type TopK<'a> = dyn FnMut(&dyn Query, usize) -> Result<(usize, Vec<Candidate>)> + 'a;
+pub(super) type TopK<'a> = dyn FnMut(usize) -> Result<(usize, Vec<Candidate>)> + 'a;
 
 /// A hit's versions: the best-ranked one and the others, in rank order.
 pub(super) struct Collapsed {
@@ -159,8 +159,8 @@ fn group(cands: &[Candidate], stories: &mut Stories<'_>) -> Groups {
 }
 
 /// The page `offset..offset + limit` of `query`'s stories, with the match count (every
-/// version counts). `top(query, k)` is the engine's step: the top `k` candidates of `query`
-/// in rank order, ties broken, and its match count.
+/// version counts). `top(k)` is the engine's step: the top `k` candidates of `query` in rank
+/// order, ties broken, and its match count.
 pub(super) fn page(
     searcher: &Searcher,
     schema: &NewsSchema,
@@ -175,7 +175,7 @@ pub(super) fn page(
     // running the query again.
     let mut k = (need * 4 + TIE_MARGIN).min(MAX_COLLAPSE_CANDIDATES);
     let (count, mut cands, mut groups) = loop {
-        let (count, cands) = top(query, k)?;
+        let (count, cands) = top(k)?;
         let exhausted = cands.len() < k || cands.len() >= count;
         let groups = group(&cands, &mut stories);
         // The page's last story is settled when its best version is far enough from the

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use super::surface::Surfaces;
 use crate::error::contain_panic;
 use crate::index::NewsIndex;
+use crate::query::prefix_end;
 use crate::Result;
 
 /// Most completions returned.
@@ -24,18 +25,6 @@ pub const MAX_COMPLETIONS: usize = 100;
 pub const MAX_SCANNED_TERMS: usize = 100_000;
 /// Articles read per completion to restore its written form.
 const SAMPLE_DOCS: usize = 4;
-
-/// The smallest byte string greater than every string starting with `prefix`, if any.
-fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < u8::MAX {
-            end.push(last + 1);
-            return Some(end);
-        }
-    }
-    None
-}
 
 /// Where the word being typed starts in `prefix` (after the last space, quote or bracket).
 fn last_word_start(prefix: &str) -> usize {

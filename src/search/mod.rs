@@ -709,26 +709,18 @@ impl NewsIndex {
                 }
             };
             let counted = total;
-            let mut top = |q: &dyn Query, k: usize| -> Result<(usize, Vec<Candidate>)> {
+            let mut top = |k: usize| -> Result<(usize, Vec<Candidate>)> {
                 match &pruned {
                     Some(w) => {
                         // The exact top `k`: past its page, the collector's margin holds ties
                         // and evicted hits, not the next ranks, which collapsing would read.
                         let only = (tier, gate.as_deref());
-                        // collapsing also asks for the versions of some stories: another query
-                        // (within the gate's matches)
-                        let own;
-                        let w: &dyn Weight = if std::ptr::addr_eq(q, &*any_f) {
-                            w.as_ref()
-                        } else {
-                            own = q.weight(EnableScoring::enabled_from_searcher(&searcher))?;
-                            own.as_ref()
-                        };
-                        let mut c = self.top_pruned(&searcher, w, only, k, req, budget.as_ref())?;
+                        let budget = budget.as_ref();
+                        let mut c = self.top_pruned(&searcher, w.as_ref(), only, k, req, budget)?;
                         c.truncate(k);
                         Ok((counted, c))
                     }
-                    None => self.top(&searcher, q, tier, k, req),
+                    None => self.top(&searcher, &any_f, tier, k, req),
                 }
             };
             // Collapsing (collapse.rs) runs over the same top-k step; without it, the page is a
@@ -740,7 +732,7 @@ impl NewsIndex {
                 page
             } else {
                 // The page itself is the top `k` asked for (ties at its end broken by id).
-                let (count, c) = top(&*any_f, if pruned.is_some() { offset + limit } else { k })?;
+                let (count, c) = top(if pruned.is_some() { offset + limit } else { k })?;
                 total = count;
                 let page = c.into_iter().skip(offset).take(limit);
                 page.map(|head| collapse::Collapsed { head, others: Vec::new() }).collect()

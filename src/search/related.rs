@@ -123,7 +123,7 @@ impl NewsIndex {
         clauses.push((Occur::MustNot, own));
         let query = BooleanQuery::new(clauses);
         let req = SearchRequest::default();
-        let mut top = |q: &dyn Query, n: usize| self.top(&searcher, q, None, n, &req);
+        let mut top = |n: usize| self.top(&searcher, &query, None, n, &req);
         let (_, page) = collapse::page(&searcher, s, &query, 0, k.min(super::MAX_LIMIT), &mut top)?;
         let highlight = Highlight::default();
         let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);

@@ -37,7 +37,7 @@ use tantivy::{Searcher, Term};
 
 use super::surface::{without_article, Surfaces};
 use super::typo::{typo_cost, SLIP};
-use crate::analysis::{is_stop_word, Lang};
+use crate::analysis::{for_each_word, is_stop_word, Lang};
 use crate::index::{Analyzers, NewsSchema};
 use crate::query::{Node, Occur, ParsedQuery, Scope, WordKind};
 
@@ -121,18 +121,12 @@ fn words<'q>(
         let Some(found) = query.get(cursor..).and_then(|rest| rest.find(text)) else { continue };
         let base = cursor + found;
         cursor = base + text.len();
-        let mut last = None;
-        let mut stream = exact.token_stream(text);
-        while let Some(tok) = stream.next() {
-            if last == Some(tok.position) {
-                continue;
-            }
-            last = Some(tok.position);
+        for_each_word(exact, text, |tok| {
             let range = base + tok.offset_from..base + tok.offset_to;
             if let Some(typed) = query.get(range.clone()) {
                 out.push((range, tok.text.clone(), typed));
             }
-        }
+        });
     }
     out
 }

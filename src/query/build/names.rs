@@ -37,8 +37,6 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use tantivy::query::Query;
-
-use crate::query::prune::DisMax;
 use tantivy::schema::Field;
 use tantivy::Term;
 
@@ -46,10 +44,11 @@ use super::{
     all_of, analyze, any_of, boost, by_position, capitals, case_checked_query, is_case_checked,
     lang_slot, phrase_query, positions_query, Ctx, QueryBuilder,
 };
-use crate::analysis::Lang;
+use crate::analysis::{for_each_word, Lang};
 use crate::index::facet;
 use crate::query::ast::{Clause, Node, Occur, Scope, WordKind};
 use crate::query::label::Labelled;
+use crate::query::prune::DisMax;
 use crate::query::ranking::FieldScoring;
 use crate::query::thesaurus::{typed_words, GroupKind, Match, Name, Thesaurus, TypedWord};
 
@@ -567,15 +566,7 @@ fn holds_run(groups: &[Vec<String>], run: &[Vec<String>]) -> bool {
 /// Byte ranges of the words (one per position) of `text`, elided articles included.
 fn word_offsets(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
-    let mut last = None;
-    let mut stream = analyzer.token_stream(text);
-    while let Some(tok) = stream.next() {
-        if last == Some(tok.position) {
-            continue;
-        }
-        last = Some(tok.position);
-        out.push(tok.offset_from..tok.offset_to);
-    }
+    for_each_word(analyzer, text, |tok| out.push(tok.offset_from..tok.offset_to));
     out
 }
 
