@@ -53,6 +53,7 @@ pub use analyzer::{
 };
 pub use fold::fold;
 pub(crate) use fold::fold_char;
+pub(crate) use language::detect_article_language;
 pub use language::{detect, detect_language, Detection, Lang, UnknownLang};
 pub use stem::Stemmer;
 pub use stopwords::{is_question_word, is_stop_word, stop_words};

@@ -8,7 +8,7 @@ use time::macros::format_description;
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
 use super::NewsSchema;
-use crate::analysis::{detect_language, Lang};
+use crate::analysis::{detect_article_language, Lang};
 use crate::{Error, Result};
 
 /// The oldest year an article may carry.
@@ -128,17 +128,12 @@ impl Article {
         if let Some(lang) = self.lang {
             return lang;
         }
-        let mut sample = String::with_capacity(self.title.len() + 1 + self.lead.len() + 1024);
-        sample.push_str(&self.title);
-        sample.push('\n');
-        sample.push_str(&self.lead);
-        sample.push('\n');
         let mut end = self.body.len().min(2000);
         while !self.body.is_char_boundary(end) {
             end -= 1;
         }
-        sample.push_str(&self.body[..end]);
-        detect_language(&sample).unwrap_or(Lang::French)
+        detect_article_language(&[&self.title, &self.lead, &self.body[..end]])
+            .unwrap_or(Lang::French)
     }
 
     /// The tantivy document [`NewsIndex::add`](super::NewsIndex::add) indexes for this

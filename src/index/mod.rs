@@ -606,6 +606,11 @@ impl NewsIndex {
     /// caller holds the writer's lock until this returns.
     pub(crate) fn commit_locked(&self, slot: &mut Option<IndexWriter>) -> Result<()> {
         let writer = self.ensure_writer(slot)?;
+        // The stories of the writes since the last commit are no longer looked up: nothing
+        // is assigned while `slot`'s lock is held, and after the commit the reader holds
+        // them (if it fails, the writer and its writes go). Their memory (up to a commit's
+        // worth of articles in a bulk import) is freed before tantivy writes its segments.
+        self.stories.committed();
         if let Err(e) = writer.commit() {
             return Err(NewsIndex::writer_failed(slot, e));
         }
@@ -613,7 +618,6 @@ impl NewsIndex {
             sync_dir(dir)?;
         }
         self.reader.reload()?;
-        self.stories.committed();
         Ok(())
     }
 

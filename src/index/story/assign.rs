@@ -21,6 +21,25 @@ use crate::Result;
 /// threshold joins without more ado, one whose interval straddles it is checked exactly if
 /// its estimate is within [`EXACT_SIGMAS`] of it.
 const SPREAD: f32 = 3.0;
+/// The 16 bits of a shingle hash that the exact check compares: the pending articles of an
+/// import (up to a commit's worth, ~700,000 for a million) keep their shingles in memory,
+/// and 16 bits halve that. Two different shingles agree with probability 2⁻¹⁶, so a set of
+/// 400 (the most an article has) overstates a containment by 0.6% at most: far from what
+/// separates versions (0.9 and more) from the threshold (0.8). Committed candidates are
+/// compared on the same fingerprints, so a bulk import and articles added one by one decide
+/// alike. The high half of the low 32 bits: a rolling hash mixes its low bits least.
+fn fingerprint(shingle: u32) -> u16 {
+    (shingle >> 16) as u16
+}
+
+/// Sorted, deduplicated fingerprints of `shingles`.
+fn fingerprint_set(shingles: &[u32]) -> Vec<u16> {
+    let mut set: Vec<u16> = shingles.iter().map(|&s| fingerprint(s)).collect();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
 /// How many standard errors under the threshold an estimate may be and still get an exact
 /// check. A version of the same story holds nearly all the smaller text (0.9 and more, 0.72
 /// at the least on the republication sets), so its estimate is rarely that low; a
@@ -34,11 +53,16 @@ const EXACT_SIGMAS: f32 = 1.5;
 struct Pending {
     story: u64,
     sketch: Sketch,
-    /// Its shingles, sorted on their first exact check.
-    shingles: Vec<u32>,
+    /// Where its shingles are in [`Stories::shingles`]: they are sorted (and deduplicated,
+    /// which may shorten them) on their first exact check.
+    start: usize,
+    len: u32,
     sorted: bool,
     alive: bool,
 }
+
+/// No next link in [`Stories::links`].
+const END: u32 = u32::MAX;
 
 /// The committed index the lookups read: one view per segment.
 struct Snapshot {
@@ -74,7 +98,15 @@ struct Candidate {
 pub(crate) struct Stories {
     snapshot: Option<Snapshot>,
     pending: Vec<Pending>,
-    by_key: FxHashMap<u64, Vec<u32>>,
+    /// The shingle fingerprints of every pending article, one after the other: one
+    /// allocation instead of one per article (an import keeps up to a commit's worth of
+    /// articles here).
+    shingles: Vec<u16>,
+    /// Per band key, the first and last of its entries in `links`: the pending articles that
+    /// have it, in the order they were added, without a `Vec` per key.
+    by_key: FxHashMap<u64, (u32, u32)>,
+    /// (pending slot, next entry of the same key or [`END`]).
+    links: Vec<(u32, u32)>,
     by_id: FxHashMap<u64, u32>,
     /// Ids deleted or replaced since the last commit (the low 32 bits of their hash, as the
     /// sketch stores it): their committed versions are gone.
@@ -103,7 +135,9 @@ impl Stories {
         Stories {
             snapshot: None,
             pending: Vec::new(),
+            shingles: Vec::new(),
             by_key: FxHashMap::default(),
+            links: Vec::new(),
             by_id: FxHashMap::default(),
             gone: FxHashSet::default(),
             filter: None,
@@ -112,10 +146,15 @@ impl Stories {
         }
     }
 
-    /// The writes since the last commit are now committed and `reader` sees them.
+    /// The writes since the last commit are being committed: the next assignment sees them
+    /// through the reader, reloaded by then.
     pub(crate) fn committed(&mut self) {
-        self.pending.clear();
-        self.by_key.clear();
+        // Dropped, not cleared: a commit's worth of pending articles is a lot of memory to
+        // keep for the next one.
+        self.pending = Vec::new();
+        self.shingles = Vec::new();
+        self.by_key = FxHashMap::default();
+        self.links = Vec::new();
         self.by_id.clear();
         self.gone.clear();
         self.snapshot = None;
@@ -188,8 +227,13 @@ impl Stories {
         // Articles added since the last commit.
         let mut seen_slots: FxHashSet<u32> = FxHashSet::default();
         for key in &keys {
-            let Some(slots) = self.by_key.get(key) else { continue };
-            for &slot in slots.iter().take(MAX_CANDIDATES_PER_KEY) {
+            let Some(&(first, _)) = self.by_key.get(key) else { continue };
+            let mut at = first;
+            let mut taken = 0;
+            while at != END && taken < MAX_CANDIDATES_PER_KEY {
+                let (slot, next) = self.links[at as usize];
+                taken += 1;
+                at = next;
                 let p = &self.pending[slot as usize];
                 if p.alive && seen_slots.insert(slot) && !settled(&best, p.story) {
                     consider(&mut best, p.story, &p.sketch, Source::Pending(slot), &mut self.stats);
@@ -240,19 +284,13 @@ impl Stories {
                 }
             }
         }
-        let mut shingles: Option<Vec<u32>> = None;
+        let mut shingles: Option<Vec<u16>> = None;
         let story = self.decide(best, schema, signature, &mut shingles)?;
         let story = match story {
             Some(s) => s,
             None => self.new_story(),
         };
-        self.record(
-            id_hash,
-            story,
-            sketch,
-            &keys,
-            shingles.unwrap_or_else(|| signature.shingles().to_vec()),
-        );
+        self.record(id_hash, story, sketch, &keys, signature.shingles(), shingles.as_deref());
         Ok(Assigned { story, id_hash })
     }
 
@@ -264,7 +302,7 @@ impl Stories {
         best: FxHashMap<u64, Candidate>,
         schema: &NewsSchema,
         signature: &Signature,
-        own: &mut Option<Vec<u32>>,
+        own: &mut Option<Vec<u16>>,
     ) -> Result<Option<u64>> {
         let mut candidates: Vec<Candidate> = best.into_values().collect();
         // By estimate (descending), then story: the same order whatever the map's.
@@ -278,21 +316,17 @@ impl Stories {
             {
                 exact_left -= 1;
                 self.stats.exact_checks += 1;
-                let mine = own.get_or_insert_with(|| {
-                    let mut set = signature.shingles().to_vec();
-                    set.sort_unstable();
-                    set.dedup();
-                    set
-                });
+                let mine = own.get_or_insert_with(|| fingerprint_set(signature.shingles()));
                 let exact = match c.source {
                     Source::Pending(slot) => {
                         let p = &mut self.pending[slot as usize];
+                        let theirs = &mut self.shingles[p.start..p.start + p.len as usize];
                         if !p.sorted {
-                            p.shingles.sort_unstable();
-                            p.shingles.dedup();
+                            theirs.sort_unstable();
+                            p.len = dedup_sorted(theirs) as u32;
                             p.sorted = true;
                         }
-                        exact_containment(mine, &p.shingles)
+                        exact_containment(mine, &theirs[..p.len as usize])
                     }
                     Source::Committed(addr) => {
                         let snapshot =
@@ -304,7 +338,7 @@ impl Stories {
                             lead: field(schema.stored_lead),
                             body: field(schema.stored_body),
                         });
-                        exact_containment(mine, &theirs)
+                        exact_containment(mine, &fingerprint_set(&theirs))
                     }
                 };
                 if exact < CONTAINMENT_THRESHOLD {
@@ -334,14 +368,32 @@ impl Stories {
         story: u64,
         sketch: Sketch,
         keys: &[u64],
-        shingles: Vec<u32>,
+        shingles: &[u32],
+        set: Option<&[u16]>,
     ) {
         let slot = self.pending.len() as u32;
-        let sorted = shingles.windows(2).all(|w| w[0] < w[1]);
-        self.pending.push(Pending { story, sketch, shingles, sorted, alive: true });
+        let start = self.shingles.len();
+        // Its sorted set when an exact check made it, else its fingerprints in text order.
+        let sorted = set.is_some();
+        match set {
+            Some(set) => self.shingles.extend_from_slice(set),
+            None => self.shingles.extend(shingles.iter().map(|&s| fingerprint(s))),
+        }
+        let len = (self.shingles.len() - start) as u32;
+        self.pending.push(Pending { story, sketch, start, len, sorted, alive: true });
         self.by_id.insert(id_hash, slot);
         for &key in keys {
-            self.by_key.entry(key).or_default().push(slot);
+            let entry = self.links.len() as u32;
+            self.links.push((slot, END));
+            match self.by_key.get_mut(&key) {
+                Some((_, last)) => {
+                    self.links[*last as usize].1 = entry;
+                    *last = entry;
+                }
+                None => {
+                    self.by_key.insert(key, (entry, entry));
+                }
+            }
             if let Some(f) = &mut self.filter {
                 f.insert(key);
             }
@@ -416,4 +468,17 @@ impl Stories {
         self.filter = Some(filter);
         Ok(())
     }
+}
+
+/// Removes the repeats of sorted `values` in place, keeping the first of each; the number of
+/// values left at the front.
+fn dedup_sorted(values: &mut [u16]) -> usize {
+    let mut kept = 0;
+    for i in 0..values.len() {
+        if kept == 0 || values[i] != values[kept - 1] {
+            values[kept] = values[i];
+            kept += 1;
+        }
+    }
+    kept
 }

@@ -136,7 +136,8 @@ impl StoryIndex {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The writes since the last commit were committed and the reader reloaded.
+    /// The writes since the last commit are being committed, under the writer's lock: the
+    /// next article assigned sees them through the reloaded reader.
     pub(crate) fn committed(&self) {
         self.lock().committed();
     }
