@@ -119,6 +119,9 @@ impl Article {
 
     /// The language the article is indexed in: `lang`, else detected, else French.
     ///
+    /// Detection reads the title, the lead and the first 2,000 bytes of the body, and stops
+    /// at the end of a sentence once one language leads decisively (docs/analysis.md).
+    ///
     /// ```
     /// use depeche::{index::Article, Lang};
     /// let a = Article { id: "x".into(), lang: Some(Lang::English), ..Default::default() };
