@@ -244,18 +244,20 @@ impl Checked<'_> {
         let a = self.article;
         let lang = self.lang;
         let mut doc = TantivyDocument::default();
-        doc.add_text(s.id, a.id.trim());
+        // Stored in this order: the language first, the id after the other short fields, the
+        // text last, so that a reader of the short fields stops at the id (the versions listed
+        // under a hit, `search::collapse`); documents stored before start with the id.
+        doc.add_text(s.lang, lang.code());
+        doc.add_facet(s.facets, facet("lang", lang.code()));
         if !a.title.is_empty() {
             doc.add_text(s.title(lang), &a.title);
             doc.add_text(s.stored_title, &a.title);
         }
         if !a.lead.is_empty() {
             doc.add_text(s.lead(lang), &a.lead);
-            doc.add_text(s.stored_lead, &a.lead);
         }
         if !a.body.is_empty() {
             doc.add_text(s.body(lang), &a.body);
-            doc.add_text(s.stored_body, &a.body);
         }
         // One value per text so that tantivy does not copy them into one string; positions are
         // not recorded on `exact`, so no position gap is needed between them.
@@ -268,8 +270,6 @@ impl Checked<'_> {
             doc.add_date(s.date, DateTime::from_utc(date));
             doc.add_facet(s.facets, facet("year", &date.year().to_string()));
         }
-        doc.add_text(s.lang, lang.code());
-        doc.add_facet(s.facets, facet("lang", lang.code()));
         if let Some(src) = a.source.as_deref().filter(|v| !v.trim().is_empty()) {
             doc.add_text(s.source, src);
             doc.add_text(s.source_text, src);
@@ -290,6 +290,13 @@ impl Checked<'_> {
         }
         if let Some(author) = a.author.as_deref().filter(|v| !v.is_empty()) {
             doc.add_text(s.author, author);
+        }
+        doc.add_text(s.id, a.id.trim());
+        if !a.lead.is_empty() {
+            doc.add_text(s.stored_lead, &a.lead);
+        }
+        if !a.body.is_empty() {
+            doc.add_text(s.stored_body, &a.body);
         }
         doc
     }
