@@ -244,10 +244,11 @@ impl Checked<'_> {
         let a = self.article;
         let lang = self.lang;
         let mut doc = TantivyDocument::default();
-        // Stored in this order: the language first, the id after the other short fields, the
-        // text last, so that a reader of the short fields stops at the id (the versions listed
-        // under a hit, `search::collapse`); documents stored before start with the id.
+        // Stored in this order: the language, the id, the other short fields, the text last,
+        // so that a reader of the short fields stops at the text (the versions listed under a
+        // hit, `search::collapse`); documents stored before start with the id.
         doc.add_text(s.lang, lang.code());
+        doc.add_text(s.id, a.id.trim());
         doc.add_facet(s.facets, facet("lang", lang.code()));
         if !a.title.is_empty() {
             doc.add_text(s.title(lang), &a.title);
@@ -291,7 +292,6 @@ impl Checked<'_> {
         if let Some(author) = a.author.as_deref().filter(|v| !v.is_empty()) {
             doc.add_text(s.author, author);
         }
-        doc.add_text(s.id, a.id.trim());
         if !a.lead.is_empty() {
             doc.add_text(s.stored_lead, &a.lead);
         }

@@ -22,7 +22,7 @@
 //!    At most [`MAX_SIMILAR`] are listed per hit: those of the window in rank order, or, when
 //!    some ranked past it, every matching version best score first.
 //! 4. **Listing.** A listed version's id, title, source, URL and date are read from the doc
-//!    store without decoding its text ([`Similar`]).
+//!    store without decoding its body ([`Similar`]).
 //!
 //! A story is collapsed among the versions that match the query and the filters: a version
 //! outside a date or source filter is neither a hit nor listed under one.
@@ -292,7 +292,7 @@ impl serde::Serialize for Similar {
 
 impl crate::index::NewsIndex {
     /// The stored fields of each of `others`, read up to their text: a listed version shows
-    /// its id, title, source, URL and date, not its text ([`Shown`]).
+    /// its id, title, source, URL and date ([`Shown`]).
     pub(super) fn similar(
         &self,
         searcher: &Searcher,
@@ -327,10 +327,10 @@ impl crate::index::NewsIndex {
 /// The stored fields a version listed under a hit shows (the first value of each).
 ///
 /// Read from the doc store field by field. [`crate::index::Article`]'s documents are stored
-/// language first, then the other short fields, the id, and the text (lead, body) last: in
-/// such a document the reading stops at the id, and the text, most of a document's bytes,
-/// is not decoded. A document stored id first (indexes written before that order) is read
-/// whole.
+/// language first, then the id and the other short fields, and the text (lead, body) last:
+/// in such a document the reading stops at the first text, so the body, most of a
+/// document's bytes, is not decoded when there is a lead. A document stored id first
+/// (indexes written before that order) is read whole.
 #[derive(Debug, Default, PartialEq)]
 struct Shown {
     id: Option<String>,
@@ -355,6 +355,8 @@ impl Shown {
             (f.url, schema.url),
             (f.date, schema.date),
             (f.lang, schema.lang),
+            (f.stored_lead, schema.stored_lead),
+            (f.stored_body, schema.stored_body),
         ]
         .iter()
         .all(|(a, b)| a == b)
@@ -381,12 +383,15 @@ impl DocumentDeserialize for Shown {
     {
         let f = &*SHOWN_FIELDS;
         let mut out = Shown::default();
-        // the language first: the id is the last field before the text
+        // the language first: the text comes after every field shown
         let mut first = true;
-        let mut id_ends = false;
+        let mut text_last = false;
         while let Some((field, value)) = doc.next_field::<OwnedValue>()? {
             if std::mem::take(&mut first) && field == f.lang {
-                id_ends = true;
+                text_last = true;
+            }
+            if text_last && (field == f.stored_lead || field == f.stored_body) {
+                break;
             }
             if field == f.date {
                 if let (None, OwnedValue::Date(d)) = (out.date, value) {
@@ -407,9 +412,6 @@ impl DocumentDeserialize for Shown {
             };
             if let (None, OwnedValue::Str(v)) = (&slot, value) {
                 *slot = Some(v);
-            }
-            if id_ends && field == f.id {
-                break;
             }
         }
         Ok(out)
@@ -445,6 +447,7 @@ mod tests {
         let first = new.field_values().next().map(|(f, _)| f);
         assert_eq!(first, Some(s.lang), "Article stores the language first");
         // the layout of earlier indexes: id, title, lead, body, date, lang, source, url
+        // (read whole: a source or URL after the text is still found)
         let date = new.get_first(s.date).and_then(|v| v.as_datetime()).unwrap();
         let mut old = TantivyDocument::default();
         old.add_text(s.id, "afp-1");
