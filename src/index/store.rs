@@ -4,9 +4,10 @@
 //! scattered over the index, and so are the other versions listed under them
 //! ([`crate::search::Similar`], up to [`crate::search::MAX_SIMILAR`] per hit), so nearly
 //! every read misses the block cache: blocks smaller than tantivy's default (16,384 bytes)
-//! make each read cheaper, for a slightly larger store. On 100,000 generated articles
-//! (`docs/stories.md`, cost section): 4,096-byte blocks take the default search (collapsing
-//! on) from 2.9× to 2.0× the same search without collapsing, for a 6% larger index.
+//! make each read cheaper, for a slightly larger store. On 100,000 generated articles,
+//! interleaved with other queries, 4,096-byte blocks take `gouvernement` with collapsing
+//! from 2.9× to 2.0× the same search without it (118 versions listed), for a 6% larger
+//! index (`docs/stories.md`, cost section).
 
 /// Bytes of a doc store block in the indexes [`NewsIndex`](super::NewsIndex) creates; an
 /// index keeps the block size it was created with.
