@@ -18,6 +18,8 @@
 //! - `DEPECHE_BENCH_WITHOUT=collapse,suggest,aliases` (any of them): time depeche's request
 //!   without story collapsing, « did you mean » or the entity aliases, to see what each costs.
 //! - `DEPECHE_BENCH_ONLY=kind,kind`: only these query kinds.
+//! - `DEPECHE_BENCH_ALSO_WITHOUT=collapse,…` (same names): also time, interleaved in the same
+//!   runs, depeche's request without these features, and print the ratio of the two.
 
 use std::hint::black_box;
 use std::ops::Bound;
@@ -69,14 +71,19 @@ fn same(r: SearchRequest) -> SearchRequest {
 }
 
 /// The request without the features `DEPECHE_BENCH_WITHOUT` names.
-fn without(mut r: SearchRequest) -> SearchRequest {
-    let off = std::env::var("DEPECHE_BENCH_WITHOUT").unwrap_or_default();
+fn without(r: SearchRequest) -> SearchRequest {
+    without_env(r, "DEPECHE_BENCH_WITHOUT")
+}
+
+/// The request without the features the variable `var` names.
+fn without_env(mut r: SearchRequest, var: &str) -> SearchRequest {
+    let off = std::env::var(var).unwrap_or_default();
     for feature in off.split(',').map(str::trim).filter(|f| !f.is_empty()) {
         r = match feature {
             "collapse" => r.collapse(false),
             "suggest" => r.suggest(false),
             "aliases" => r.thesaurus(std::sync::Arc::new(depeche::query::Thesaurus::empty())),
-            other => panic!("DEPECHE_BENCH_WITHOUT: unknown feature {other:?}"),
+            other => panic!("{var}: unknown feature {other:?}"),
         };
     }
     r
@@ -372,6 +379,7 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
         .ok()
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
     let exhaustive = std::env::var("DEPECHE_BENCH_EXHAUSTIVE").is_ok();
+    let also = std::env::var("DEPECHE_BENCH_ALSO_WITHOUT").ok();
     let kinds: Vec<Kind> = kinds()
         .into_iter()
         .filter(|k| only.as_ref().is_none_or(|o| o.iter().any(|n| n == k.name)))
@@ -379,9 +387,11 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
     struct Run {
         req: SearchRequest,
         full: SearchRequest,
+        alt: SearchRequest,
         stock: Option<(StockKind, Box<dyn Query>)>,
         d: Vec<Duration>,
         x: Vec<Duration>,
+        a: Vec<Duration>,
         s: Vec<Duration>,
         total: String,
         stock_total: usize,
@@ -392,13 +402,16 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
         .map(|k| {
             let req = without((k.request)(SearchRequest::new(k.query)));
             let full = req.clone().pruning(false);
+            let alt = without_env(req.clone(), "DEPECHE_BENCH_ALSO_WITHOUT");
             let stock = k.stock.map(|s| (s, stock_query(stock, s, k.query)));
             Run {
                 req,
                 full,
+                alt,
                 stock,
                 d: Vec::new(),
                 x: Vec::new(),
+                a: Vec::new(),
                 s: Vec::new(),
                 total: String::new(),
                 stock_total: 0,
@@ -415,6 +428,9 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
             };
             if exhaustive {
                 let _ = black_box(depeche.search(&r.full));
+            }
+            if also.is_some() {
+                let _ = black_box(depeche.search(&r.alt));
             }
             if let Some((kind, q)) = &r.stock {
                 let (count, _) = searcher
@@ -437,6 +453,11 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
                     let _ = black_box(depeche.search(&r.full));
                 }));
             }
+            if also.is_some() {
+                r.a.push(time(|| {
+                    let _ = black_box(depeche.search(&r.alt));
+                }));
+            }
             if let Some((kind, q)) = &r.stock {
                 r.s.push(time(|| {
                     black_box(stock_search(&searcher, q.as_ref(), *kind));
@@ -444,24 +465,45 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
             }
         }
     }
-    let extra = if exhaustive { " exhaustive p50 / p99 |" } else { "" };
+    let mut extra = if exhaustive { " exhaustive p50 / p99 |" } else { "" }.to_string();
+    if let Some(off) = &also {
+        extra.push_str(&format!(" without {off} p50 / p99 | with / without p50 |"));
+    }
+    let cols = usize::from(exhaustive) + 2 * usize::from(also.is_some());
     println!("| query | depeche p50 / p99 |{extra} depeche total | stock p50 / p99 | stock total | p50 ratio |");
-    println!("|---|---|{}---|---|---|---|", if exhaustive { "---|" } else { "" });
+    println!("|---|---|{}---|---|---|---|", "---|".repeat(cols));
     let mut logs = Vec::new();
+    // ln(without / stock) and ln(with / without)
+    let (mut alt_logs, mut pair_logs) = (Vec::new(), Vec::new());
     let mut worst_p99 = (Duration::ZERO, "");
     for (k, r) in kinds.iter().zip(&mut table) {
         r.d.sort();
         r.x.sort();
+        r.a.sort();
         r.s.sort();
         let (dp50, dp99) = (percentile(&r.d, 0.5), percentile(&r.d, 0.99));
         if dp99 > worst_p99.0 {
             worst_p99 = (dp99, k.name);
         }
-        let ex = if exhaustive {
+        let mut ex = if exhaustive {
             format!(" {:.2} / {:.2} ms |", ms(percentile(&r.x, 0.5)), ms(percentile(&r.x, 0.99)))
         } else {
             String::new()
         };
+        if also.is_some() {
+            let ap50 = percentile(&r.a, 0.5);
+            let pair = dp50.as_secs_f64() / ap50.as_secs_f64().max(1e-9);
+            pair_logs.push(pair.ln());
+            if r.stock.is_some() {
+                let sp50 = percentile(&r.s, 0.5).as_secs_f64().max(1e-9);
+                alt_logs.push((ap50.as_secs_f64() / sp50).ln());
+            }
+            ex.push_str(&format!(
+                " {:.2} / {:.2} ms | {pair:.2}x |",
+                ms(ap50),
+                ms(percentile(&r.a, 0.99))
+            ));
+        }
         let (stock_cell, ratio) = if r.stock.is_some() {
             let (sp50, sp99) = (percentile(&r.s, 0.5), percentile(&r.s, 0.99));
             let ratio = dp50.as_secs_f64() / sp50.as_secs_f64().max(1e-9);
@@ -495,6 +537,16 @@ fn measure(depeche: &NewsIndex, stock: &Stock, runs: usize, label: &str) {
             logs.len(),
             worst_p99.1,
             ms(worst_p99.0)
+        );
+    }
+    if let (Some(off), false) = (&also, pair_logs.is_empty()) {
+        let geo = |v: &[f64]| (v.iter().sum::<f64>() / v.len().max(1) as f64).exp();
+        println!(
+            "same runs without {off}: geometric mean of p50 / stock p50 {:.2}x; with / without \
+             {off}, geometric mean over the {} kinds: {:.3}x",
+            geo(&alt_logs),
+            pair_logs.len(),
+            geo(&pair_logs)
         );
     }
 }

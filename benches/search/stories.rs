@@ -12,6 +12,8 @@
 //!    republications), then headline queries on a republication set made from generated
 //!    articles, where collapsing has work to do.
 //!
+//! `DEPECHE_BENCH_STORIES_QUERIES=1` runs the query part alone.
+//!
 //! `DEPECHE_BENCH_STORIES_ONCE=on|off` indexes the bundled corpus once (1 thread) and exits:
 //! run it under `valgrind --tool=callgrind` for instruction counts of each side.
 
@@ -221,6 +223,9 @@ pub fn run(base: &[Article], queries: &[(&str, &str)]) {
         println!("indexed once with stories {side}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
         return;
     }
-    indexing(base);
+    // `DEPECHE_BENCH_STORIES_QUERIES=1`: the query part alone
+    if std::env::var("DEPECHE_BENCH_STORIES_QUERIES").is_err() {
+        indexing(base);
+    }
     latency(base, queries);
 }

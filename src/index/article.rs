@@ -242,18 +242,21 @@ impl Checked<'_> {
         let a = self.article;
         let lang = self.lang;
         let mut doc = TantivyDocument::default();
+        // Stored in this order: the language, the id, the other short fields, the text last,
+        // so that a reader of the short fields stops at the text (the versions listed under a
+        // hit, `search::collapse`); documents stored before start with the id.
+        doc.add_text(s.lang, lang.code());
         doc.add_text(s.id, a.id.trim());
+        doc.add_facet(s.facets, facet("lang", lang.code()));
         if !a.title.is_empty() {
             doc.add_text(s.title(lang), &a.title);
             doc.add_text(s.stored_title, &a.title);
         }
         if !a.lead.is_empty() {
             doc.add_text(s.lead(lang), &a.lead);
-            doc.add_text(s.stored_lead, &a.lead);
         }
         if !a.body.is_empty() {
             doc.add_text(s.body(lang), &a.body);
-            doc.add_text(s.stored_body, &a.body);
         }
         // One value per text so that tantivy does not copy them into one string; positions are
         // not recorded on `exact`, so no position gap is needed between them.
@@ -266,8 +269,6 @@ impl Checked<'_> {
             doc.add_date(s.date, DateTime::from_utc(date));
             doc.add_facet(s.facets, facet("year", &date.year().to_string()));
         }
-        doc.add_text(s.lang, lang.code());
-        doc.add_facet(s.facets, facet("lang", lang.code()));
         if let Some(src) = a.source.as_deref().filter(|v| !v.trim().is_empty()) {
             doc.add_text(s.source, src);
             doc.add_text(s.source_text, src);
@@ -288,6 +289,12 @@ impl Checked<'_> {
         }
         if let Some(author) = a.author.as_deref().filter(|v| !v.is_empty()) {
             doc.add_text(s.author, author);
+        }
+        if !a.lead.is_empty() {
+            doc.add_text(s.stored_lead, &a.lead);
+        }
+        if !a.body.is_empty() {
+            doc.add_text(s.stored_body, &a.body);
         }
         doc
     }

@@ -22,6 +22,7 @@ mod article;
 mod import;
 mod merge;
 mod schema;
+mod store;
 pub mod story;
 mod verify;
 mod warm;
@@ -44,6 +45,7 @@ pub use merge::MergeReport;
 pub use schema::{
     NewsSchema, DATE_FIELD, FACET_FIELD, STORY_BANDS_FIELD, STORY_FIELD, STORY_SKETCH_FIELD,
 };
+pub use store::DOC_STORE_BLOCK_BYTES;
 pub use warm::{SegmentDates, Warm, DATE_BLOCK};
 
 use crate::analysis::{analyzer, exact_analyzer, indexing_analyzer, register_analyzers, Lang};
@@ -252,7 +254,11 @@ impl NewsIndex {
     /// ```
     pub fn create_in_ram_with(options: IndexOptions) -> Result<NewsIndex> {
         let schema = NewsSchema::new();
-        let index = Index::create_in_ram(schema.schema().clone());
+        let index = Index::create(
+            tantivy::directory::RamDirectory::create(),
+            schema.schema().clone(),
+            store::settings(),
+        )?;
         NewsIndex::wrap(index, schema, None, options)
     }
 
@@ -297,7 +303,7 @@ impl NewsIndex {
             check_schema(&index, &schema, dir)?;
             index
         } else {
-            Index::create(mmap, schema.schema().clone(), Default::default())?
+            Index::create(mmap, schema.schema().clone(), store::settings())?
         };
         NewsIndex::wrap(index, schema, Some(dir.to_path_buf()), options)
     }

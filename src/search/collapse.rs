@@ -4,32 +4,39 @@
 //! and the number of matches" (`NewsIndex::top`, whichever top-k execution implements it),
 //! so that it works on any of them:
 //!
-//! 1. **Window.** Ask for the top `k` candidates and group them by story (the `story` fast
-//!    field, [`crate::index::story`]), in rank order: a story's first candidate is its best
-//!    version. While the window holds fewer than `offset + limit` stories whose best version
-//!    sits [`TIE_MARGIN`](super::TIE_MARGIN) candidates before its end, and more matches exist,
-//!    ask again for more: `k` grows with the share of duplicates seen, at least doubling, up to
-//!    [`MAX_COLLAPSE_CANDIDATES`].
+//! 1. **Window.** Ask for the exact top `k` candidates (ties at the `k`-th's key broken as in
+//!    the full ranking, so a candidate past the window ranks after all of it) and group them
+//!    by story (the `story` fast field, [`crate::index::story`]), in rank order: a story's
+//!    first candidate is its best version. The first window is `1.5 × (offset + limit)`
+//!    candidates, about the cost of the page without collapsing; while it holds fewer than
+//!    `offset + limit` stories and more matches exist, ask again for more: `k` grows with the
+//!    share of duplicates seen, at least doubling, up to [`MAX_COLLAPSE_CANDIDATES`].
 //! 2. **Page.** Stories `offset..offset + limit` in that order. A story's rank is the rank of
 //!    its best version in the full ranking, so pages taken with any offset are slices of one
 //!    list: no story is on two pages, none is skipped.
 //! 3. **Other versions.** When a page story has more versions in the index (`story` term
 //!    frequency) than the window holds, its versions are read from its `story` term and the
-//!    search's query (filters included) is asked, by seeking its scorer to each, which match
-//!    and with what score: the cost grows with the versions, not with the query's matches.
+//!    search's query (filters included, its weight reused) is asked, by seeking its scorer to
+//!    each, which match and with what score: the cost grows with the versions, not with the
+//!    query's matches.
 //!    At most [`MAX_SIMILAR`] are listed per hit: those of the window in rank order, or, when
 //!    some ranked past it, every matching version best score first.
+//! 4. **Listing.** A listed version's id, title, source, URL and date are read from the doc
+//!    store without decoding its body ([`Similar`]).
 //!
 //! A story is collapsed among the versions that match the query and the filters: a version
 //! outside a date or source filter is neither a hit nor listed under one.
 
+use std::sync::LazyLock;
+
 use rustc_hash::FxHashMap;
 use tantivy::columnar::Column;
-use tantivy::query::{EnableScoring, Query};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{IndexRecordOption, OwnedValue};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
 
-use super::{Candidate, TIE_MARGIN};
+use super::Candidate;
 use crate::index::story::story_column;
 use crate::index::NewsSchema;
 use crate::Result;
@@ -40,8 +47,9 @@ pub const MAX_SIMILAR: usize = 100;
 /// short (stories ranked past the window are not reached).
 pub const MAX_COLLAPSE_CANDIDATES: usize = 20_000;
 
-/// The engine's step collapsing runs on: the top `k` candidates of a query in rank order
-/// (ties broken), and the query's match count.
+/// The engine's step collapsing runs on: the exact top `k` candidates of a query in rank
+/// order (ties broken, those at the `k`-th's key too, as in the full ranking), and the
+/// query's match count.
 pub(super) type TopK<'a> = dyn FnMut(usize) -> Result<(usize, Vec<Candidate>)> + 'a;
 
 /// A hit's versions: the best-ranked one and the others, in rank order.
@@ -53,14 +61,23 @@ pub(super) struct Collapsed {
 /// Every version of `stories` that matches `query` (its filters included), best score first
 /// (ties by address): the stories' documents are read from their `story` terms, and the
 /// query's scorer only seeks to them, so the cost grows with the versions, not with the
-/// query's matches.
+/// query's matches. `weight`, when given, is `query`'s (scoring enabled), built once for the
+/// whole search.
 fn versions(
     searcher: &Searcher,
     schema: &NewsSchema,
     query: &dyn Query,
+    weight: Option<&dyn Weight>,
     stories: &[u64],
 ) -> Result<Vec<Candidate>> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let built;
+    let weight = match weight {
+        Some(w) => w,
+        None => {
+            built = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+            built.as_ref()
+        }
+    };
     let mut out = Vec::new();
     let mut docs: Vec<DocId> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
@@ -160,37 +177,35 @@ fn group(cands: &[Candidate], stories: &mut Stories<'_>) -> Groups {
 
 /// The page `offset..offset + limit` of `query`'s stories, with the match count (every
 /// version counts). `top(k)` is the engine's step: the top `k` candidates of `query` in rank
-/// order, ties broken, and its match count.
+/// order, ties broken, and its match count; `weight`, when given, is `query`'s (scoring
+/// enabled), reused to score the versions past the window.
 pub(super) fn page(
     searcher: &Searcher,
     schema: &NewsSchema,
-    query: &dyn Query,
+    (query, weight): (&dyn Query, Option<&dyn Weight>),
     offset: usize,
     limit: usize,
     top: &mut TopK<'_>,
 ) -> Result<(usize, Vec<Collapsed>)> {
     let need = offset + limit;
     let mut stories = Stories::new(searcher);
-    // A window of 4 candidates per story asked for: a larger `k` costs little next to
-    // running the query again.
-    let mut k = (need * 4 + TIE_MARGIN).min(MAX_COLLAPSE_CANDIDATES);
+    // The window's top `k` is exact (ties at its end broken as in the full ranking), so a
+    // candidate past it ranks after every story it holds: the first window asks for half as
+    // many candidates again as stories, about what the off-collapse page costs, and grows
+    // only when duplicates fill it.
+    let mut k = (need + need.div_ceil(2)).min(MAX_COLLAPSE_CANDIDATES);
     let (count, mut cands, mut groups) = loop {
         let (count, cands) = top(k)?;
         let exhausted = cands.len() < k || cands.len() >= count;
         let groups = group(&cands, &mut stories);
-        // The page's last story is settled when its best version is far enough from the
-        // window's end that ties past the window cannot come before it.
-        let settled = groups
-            .members
-            .get(need.saturating_sub(1))
-            .is_some_and(|m| m[0] + TIE_MARGIN < cands.len());
+        let settled = groups.members.len() >= need;
         if exhausted || settled || k >= MAX_COLLAPSE_CANDIDATES {
             break (count, cands, groups);
         }
         // Grow with the duplicates seen: `need` stories at the window's rate of stories per
         // candidate, at least twice the window.
         let per_story = cands.len() as f64 / groups.members.len().max(1) as f64;
-        let want = (need as f64 * per_story * 1.5) as usize + TIE_MARGIN;
+        let want = (need as f64 * per_story * 1.5).ceil() as usize;
         k = want.max(k * 2).min(count).min(MAX_COLLAPSE_CANDIDATES);
     };
     let exhausted = cands.len() >= count;
@@ -209,7 +224,7 @@ pub(super) fn page(
     }
     let mut extra: FxHashMap<u64, Vec<Candidate>> = FxHashMap::default();
     if !beyond.is_empty() {
-        for c in versions(searcher, schema, query, &beyond)? {
+        for c in versions(searcher, schema, query, weight, &beyond)? {
             if let StoryKey::Story(s) = stories.of(c.addr) {
                 extra.entry(s).or_default().push(c);
             }
@@ -276,33 +291,193 @@ impl serde::Serialize for Similar {
 }
 
 impl crate::index::NewsIndex {
-    /// The stored fields of each of `others`.
+    /// The stored fields of each of `others`, read up to their text: a listed version shows
+    /// its id, title, source, URL and date ([`Shown`]).
     pub(super) fn similar(
         &self,
         searcher: &Searcher,
         others: Vec<Candidate>,
     ) -> Result<Vec<Similar>> {
         let s = self.schema();
+        let rfc3339 = |d: tantivy::DateTime| {
+            d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
+        };
+        let partial = Shown::fields_match(s);
         others
             .into_iter()
             .map(|c| {
-                let doc: tantivy::TantivyDocument = searcher.doc(c.addr)?;
-                let text = |f| super::stored_str(&doc, f);
-                let date = {
-                    use tantivy::schema::Value;
-                    doc.get_first(s.date).and_then(|v| v.as_datetime()).and_then(|d| {
-                        d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
-                    })
+                let shown = if partial {
+                    searcher.doc::<Shown>(c.addr)?
+                } else {
+                    Shown::from_document(s, &searcher.doc(c.addr)?)
                 };
                 Ok(Similar {
-                    id: c.id.or_else(|| text(s.id)).unwrap_or_default(),
+                    id: c.id.or(shown.id).unwrap_or_default(),
                     score: c.score,
-                    title: text(s.stored_title).unwrap_or_default(),
-                    source: text(s.source),
-                    url: text(s.url),
-                    date,
+                    title: shown.title.unwrap_or_default(),
+                    source: shown.source,
+                    url: shown.url,
+                    date: shown.date.and_then(rfc3339),
                 })
             })
             .collect()
+    }
+}
+
+/// The stored fields a version listed under a hit shows (the first value of each).
+///
+/// Read from the doc store field by field. [`crate::index::Article`]'s documents are stored
+/// language first, then the id and the other short fields, and the text (lead, body) last:
+/// in such a document the reading stops at the first text, so the body, most of a
+/// document's bytes, is not decoded when there is a lead. A document stored id first
+/// (indexes written before that order) is read whole.
+#[derive(Debug, Default, PartialEq)]
+struct Shown {
+    id: Option<String>,
+    title: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+    date: Option<tantivy::DateTime>,
+}
+
+/// The fields [`Shown`] reads, those of [`NewsSchema::new`] (tantivy's deserializer has no
+/// context; [`Shown::fields_match`] checks an index's schema against them).
+static SHOWN_FIELDS: LazyLock<NewsSchema> = LazyLock::new(NewsSchema::new);
+
+impl Shown {
+    /// Whether `schema` has the field handles [`Shown`]'s deserializer reads.
+    fn fields_match(schema: &NewsSchema) -> bool {
+        let f = &*SHOWN_FIELDS;
+        [
+            (f.id, schema.id),
+            (f.stored_title, schema.stored_title),
+            (f.source, schema.source),
+            (f.url, schema.url),
+            (f.date, schema.date),
+            (f.lang, schema.lang),
+            (f.stored_lead, schema.stored_lead),
+            (f.stored_body, schema.stored_body),
+        ]
+        .iter()
+        .all(|(a, b)| a == b)
+    }
+
+    /// The fields from a whole stored document.
+    fn from_document(s: &NewsSchema, doc: &tantivy::TantivyDocument) -> Shown {
+        use tantivy::schema::Value;
+        let text = |f| super::stored_str(doc, f);
+        Shown {
+            id: text(s.id),
+            title: text(s.stored_title),
+            source: text(s.source),
+            url: text(s.url),
+            date: doc.get_first(s.date).and_then(|v| v.as_datetime()),
+        }
+    }
+}
+
+impl DocumentDeserialize for Shown {
+    fn deserialize<'de, D>(mut doc: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let f = &*SHOWN_FIELDS;
+        let mut out = Shown::default();
+        // the language first: the text comes after every field shown
+        let mut first = true;
+        let mut text_last = false;
+        while let Some((field, value)) = doc.next_field::<OwnedValue>()? {
+            if std::mem::take(&mut first) && field == f.lang {
+                text_last = true;
+            }
+            if text_last && (field == f.stored_lead || field == f.stored_body) {
+                break;
+            }
+            if field == f.date {
+                if let (None, OwnedValue::Date(d)) = (out.date, value) {
+                    out.date = Some(d);
+                }
+                continue;
+            }
+            let slot = if field == f.id {
+                &mut out.id
+            } else if field == f.stored_title {
+                &mut out.title
+            } else if field == f.source {
+                &mut out.source
+            } else if field == f.url {
+                &mut out.url
+            } else {
+                continue;
+            };
+            if let (None, OwnedValue::Str(v)) = (&slot, value) {
+                *slot = Some(v);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::Article;
+    use tantivy::schema::Value;
+    use tantivy::{Index, TantivyDocument};
+
+    /// A listed version reads the same fields from a document stored text last (the layout
+    /// `Article` writes, read up to the id) and from one stored id first, text before the
+    /// language (indexes written before, read whole).
+    #[test]
+    fn shown_reads_both_stored_layouts() {
+        let s = NewsSchema::new();
+        assert!(Shown::fields_match(&s), "Shown reads NewsSchema::new()'s fields");
+        let article = Article {
+            id: "afp-1".into(),
+            title: "Le titre".into(),
+            lead: "Le chapeau.".into(),
+            body: "Le corps du texte.".into(),
+            date: Some("2016-05-10".into()),
+            source: Some("AFP".into()),
+            url: Some("https://example.org/1".into()),
+            author: Some("A. Auteur".into()),
+            ..Default::default()
+        };
+        let new = article.to_document(&s).unwrap();
+        let first = new.field_values().next().map(|(f, _)| f);
+        assert_eq!(first, Some(s.lang), "Article stores the language first");
+        // the layout of earlier indexes: id, title, lead, body, date, lang, source, url
+        // (read whole: a source or URL after the text is still found)
+        let date = new.get_first(s.date).and_then(|v| v.as_datetime()).unwrap();
+        let mut old = TantivyDocument::default();
+        old.add_text(s.id, "afp-1");
+        old.add_text(s.stored_title, "Le titre");
+        old.add_text(s.stored_lead, "Le chapeau.");
+        old.add_text(s.stored_body, "Le corps du texte.");
+        old.add_date(s.date, date);
+        old.add_text(s.lang, "fr");
+        old.add_text(s.source, "AFP");
+        old.add_text(s.url, "https://example.org/1");
+        let index = Index::create_in_ram(s.schema().clone());
+        crate::register_analyzers(index.tokenizers());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.add_document(new).unwrap();
+        writer.add_document(old).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let want = Shown {
+            id: Some("afp-1".into()),
+            title: Some("Le titre".into()),
+            source: Some("AFP".into()),
+            url: Some("https://example.org/1".into()),
+            date: Some(date),
+        };
+        for doc in 0..2 {
+            let addr = DocAddress::new(0, doc);
+            let whole = Shown::from_document(&s, &searcher.doc(addr).unwrap());
+            assert_eq!(whole, want, "doc {doc}: the whole document");
+            assert_eq!(searcher.doc::<Shown>(addr).unwrap(), want, "doc {doc}: the partial read");
+        }
     }
 }

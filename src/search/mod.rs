@@ -692,7 +692,6 @@ impl NewsIndex {
         let mut hits = Vec::new();
         let (mut total, mut total_exact) = total.unwrap_or((0, true));
         if limit > 0 && (offset < total || !total_exact || total == 0) {
-            let k = offset + limit + TIE_MARGIN;
             // With several words and relevance order, articles matching all of them form the
             // first tier: one pass, the conjunction probed doc by doc.
             let tier = match req.sort {
@@ -720,19 +719,31 @@ impl NewsIndex {
                         c.truncate(k);
                         Ok((counted, c))
                     }
-                    None => self.top(&searcher, &any_f, tier, k, req),
+                    None => {
+                        // TopDocs keeps any of the ties at its end: a margin past `k` holds
+                        // those that sort first by id.
+                        let (n, mut c) = self.top(&searcher, &any_f, tier, k + TIE_MARGIN, req)?;
+                        c.truncate(k);
+                        Ok((n, c))
+                    }
                 }
             };
             // Collapsing (collapse.rs) runs over the same top-k step; without it, the page is a
             // slice of the top k.
             let page: Vec<collapse::Collapsed> = if req.collapse {
-                let (count, page) =
-                    collapse::page(&searcher, schema, &*any_f, offset, limit, &mut top)?;
+                let (count, page) = collapse::page(
+                    &searcher,
+                    schema,
+                    (&*any_f, pruned.as_deref()),
+                    offset,
+                    limit,
+                    &mut top,
+                )?;
                 total = count;
                 page
             } else {
-                // The page itself is the top `k` asked for (ties at its end broken by id).
-                let (count, c) = top(if pruned.is_some() { offset + limit } else { k })?;
+                // The page itself is the exact top `offset + limit`.
+                let (count, c) = top(offset + limit)?;
                 total = count;
                 let page = c.into_iter().skip(offset).take(limit);
                 page.map(|head| collapse::Collapsed { head, others: Vec::new() }).collect()

@@ -123,8 +123,13 @@ impl NewsIndex {
         clauses.push((Occur::MustNot, own));
         let query = BooleanQuery::new(clauses);
         let req = SearchRequest::default();
-        let mut top = |n: usize| self.top(&searcher, &query, None, n, &req);
-        let (_, page) = collapse::page(&searcher, s, &query, 0, k.min(super::MAX_LIMIT), &mut top)?;
+        let mut top = |n: usize| {
+            let (count, mut c) = self.top(&searcher, &query, None, n + super::TIE_MARGIN, &req)?;
+            c.truncate(n);
+            Ok((count, c))
+        };
+        let (_, page) =
+            collapse::page(&searcher, s, (&query, None), 0, k.min(super::MAX_LIMIT), &mut top)?;
         let highlight = Highlight::default();
         let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
         let mut hits = Vec::with_capacity(page.len());
