@@ -719,13 +719,7 @@ impl NewsIndex {
                         c.truncate(k);
                         Ok((counted, c))
                     }
-                    None => {
-                        // TopDocs keeps any of the ties at its end: a margin past `k` holds
-                        // those that sort first by id.
-                        let (n, mut c) = self.top(&searcher, &any_f, tier, k + TIE_MARGIN, req)?;
-                        c.truncate(k);
-                        Ok((n, c))
-                    }
+                    None => self.top(&searcher, &any_f, tier, k, req),
                 }
             };
             // Collapsing (collapse.rs) runs over the same top-k step; without it, the page is a
@@ -805,7 +799,8 @@ impl NewsIndex {
         })
     }
 
-    /// Top `k` of `query` by the request's sort key, ties broken by id; and the match count.
+    /// The exact top `k` of `query` by the request's sort key, ties broken by id (those at the
+    /// `k`-th's key too); and the match count.
     fn top(
         &self,
         searcher: &Searcher,
@@ -823,7 +818,9 @@ impl NewsIndex {
             None => None,
         };
         let keys = RankKeys { sort, half_life, now, tier: tier_weight };
-        let collector = TopDocs::with_limit(k.max(1)).order_by(keys);
+        // TopDocs keeps any of the ties at its end: a margin past `k` holds those that sort
+        // first by id.
+        let collector = TopDocs::with_limit(k.max(1) + TIE_MARGIN).order_by(keys);
         let (count, top) = searcher.search(query, &(Count, collector))?;
         let mut cands: Vec<Candidate> = top
             .into_iter()
@@ -836,6 +833,7 @@ impl NewsIndex {
             })
             .collect();
         self.break_ties(searcher, &mut cands)?;
+        cands.truncate(k);
         Ok((count, cands))
     }
 

@@ -123,11 +123,7 @@ impl NewsIndex {
         clauses.push((Occur::MustNot, own));
         let query = BooleanQuery::new(clauses);
         let req = SearchRequest::default();
-        let mut top = |n: usize| {
-            let (count, mut c) = self.top(&searcher, &query, None, n + super::TIE_MARGIN, &req)?;
-            c.truncate(n);
-            Ok((count, c))
-        };
+        let mut top = |n: usize| self.top(&searcher, &query, None, n, &req);
         let (_, page) =
             collapse::page(&searcher, s, (&query, None), 0, k.min(super::MAX_LIMIT), &mut top)?;
         let highlight = Highlight::default();
