@@ -293,6 +293,48 @@ fn an_index_without_story_fields_is_refused_clearly() {
     assert!(NewsIndex::open_or_create(dir.path()).is_err());
 }
 
+#[test]
+fn a_reopened_index_finds_the_committed_versions() {
+    // The committed articles' band keys are read back from the sketch column of each
+    // segment: after a reopen, and after a merge has rewritten the segments.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = NewsIndex::open_or_create(dir.path()).unwrap();
+        for s in 0..3 {
+            index.add(&version(s, 0)).unwrap();
+            index.commit().unwrap();
+        }
+    }
+    let index = NewsIndex::open(dir.path()).unwrap();
+    index.add(&version(1, 1)).unwrap();
+    index.commit().unwrap();
+    assert_eq!(story(&index, "s1-v1"), story(&index, "s1-v0"), "after a reopen");
+    index.merge_segments(1).unwrap();
+    index.add(&version(2, 1)).unwrap();
+    index.add(&version(0, 1)).unwrap();
+    index.commit().unwrap();
+    assert_eq!(story(&index, "s2-v1"), story(&index, "s2-v0"), "after a merge");
+    assert_eq!(story(&index, "s0-v1"), story(&index, "s0-v0"), "after a merge");
+    assert_ne!(story(&index, "s0-v1"), story(&index, "s2-v1"));
+    assert!(index.story_stats().table_builds >= 2, "{:?}", index.story_stats());
+}
+
+#[test]
+fn an_index_with_band_key_terms_is_refused_clearly() {
+    // Indexes of earlier versions indexed the band keys as terms of `story_bands`, and
+    // stored an older sketch: new articles could not find their committed versions.
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = tantivy::schema::Schema::builder();
+    for (_, entry) in NewsSchema::new().schema().fields() {
+        b.add_field(entry.clone());
+    }
+    b.add_u64_field("story_bands", tantivy::schema::NumericOptions::default().set_indexed());
+    tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+    let err = NewsIndex::open(dir.path()).unwrap_err();
+    assert!(matches!(err, depeche::Error::IncompatibleIndex { .. }), "{err}");
+    assert!(err.to_string().contains("rebuild it"), "{err}");
+}
+
 /// Every story of `versions[s]` versions, story `s` mentioning `marker` when `s % 3 != 2`.
 fn collapsing_index(versions: &[usize]) -> NewsIndex {
     let mut articles = Vec::new();

@@ -42,9 +42,7 @@ pub use import::{
     IMPORT_MERGE_TO, LOG_EVERY, WINDOW_PER_THREAD,
 };
 pub use merge::MergeReport;
-pub use schema::{
-    NewsSchema, DATE_FIELD, FACET_FIELD, STORY_BANDS_FIELD, STORY_FIELD, STORY_SKETCH_FIELD,
-};
+pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD, STORY_FIELD, STORY_SKETCH_FIELD};
 pub use store::DOC_STORE_BLOCK_BYTES;
 pub use warm::{SegmentDates, Warm, DATE_BLOCK};
 
@@ -707,6 +705,9 @@ fn check_schema(index: &Index, schema: &NewsSchema, dir: &Path) -> Result<()> {
         let reason = if index.schema().get_field(STORY_FIELD).is_err() {
             "it was built before story detection (no `story` field); rebuild it from the \
              articles"
+        } else if index.schema().get_field("story_bands").is_ok() {
+            "it was built by an earlier version of depeche (band keys indexed as terms, an \
+             older story sketch); rebuild it from the articles"
         } else {
             "its schema differs from this version of depeche"
         };

@@ -14,8 +14,6 @@ pub const FACET_FIELD: &str = "facets";
 /// Name of the story field (u64, indexed and fast): the story of the article
 /// ([`crate::index::story`]).
 pub const STORY_FIELD: &str = "story";
-/// Name of the band-key field (u64 terms): the near-duplicate lookup keys.
-pub const STORY_BANDS_FIELD: &str = "story_bands";
 /// Name of the sketch field (multi-valued u64, fast): the near-duplicate sketch.
 pub const STORY_SKETCH_FIELD: &str = "story_sketch";
 
@@ -34,8 +32,8 @@ pub const STORY_SKETCH_FIELD: &str = "story_sketch";
 ///   `section:` and `tag:`;
 /// - `date` is indexed and fast; `facets` holds source, section, lang, year and tags;
 /// - the original texts are stored, unindexed, for display and snippets;
-/// - `story` (indexed, fast) holds the article's story, `story_bands` its near-duplicate
-///   lookup keys and `story_sketch` (fast) its sketch ([`crate::index::story`]).
+/// - `story` (indexed, fast) holds the article's story and `story_sketch` (fast) its
+///   near-duplicate sketch and lookup keys ([`crate::index::story`]).
 ///
 /// ```
 /// let schema = depeche::index::NewsSchema::new();
@@ -84,8 +82,6 @@ pub struct NewsSchema {
     pub lang: Field,
     /// The article's story (u64): indexed (its versions in one term) and fast (collapsing).
     pub story: Field,
-    /// Near-duplicate lookup keys (u64 terms, document ids only).
-    pub story_bands: Field,
     /// Near-duplicate sketch (multi-valued u64, fast).
     pub story_sketch: Field,
 }
@@ -143,8 +139,6 @@ impl NewsSchema {
         let author = b.add_text_field("author", STORED);
         let lang = b.add_text_field("lang", STORED);
         let story = b.add_u64_field(STORY_FIELD, NumericOptions::default().set_indexed() | FAST);
-        let story_bands =
-            b.add_u64_field(STORY_BANDS_FIELD, NumericOptions::default().set_indexed());
         let story_sketch = b.add_u64_field(STORY_SKETCH_FIELD, FAST);
         NewsSchema {
             schema: b.build(),
@@ -171,7 +165,6 @@ impl NewsSchema {
             author,
             lang,
             story,
-            story_bands,
             story_sketch,
         }
     }

@@ -5,14 +5,15 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::columnar::Column;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, DocId, DocSet, IndexReader, InvertedIndexReader, Searcher, TantivyDocument, Term,
-    TERMINATED,
-};
+use tantivy::index::SegmentId;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument};
 
+use super::bands::BandTable;
 use super::filter::BandFilter;
-use super::signature::{exact_containment, hash_bytes, shingle_set, Signature, Sketch, StoryText};
+use super::signature::{
+    exact_containment, hash_bytes, shingle_set, Signature, Sketch, Stored, StoryText,
+};
 use super::{StoryStats, CONTAINMENT_THRESHOLD, MAX_CANDIDATES_PER_KEY, MAX_EXACT_CHECKS};
 use crate::index::{NewsSchema, STORY_FIELD, STORY_SKETCH_FIELD};
 use crate::Result;
@@ -71,7 +72,7 @@ struct Snapshot {
 }
 
 struct SegmentView {
-    bands: Arc<InvertedIndexReader>,
+    bands: Arc<BandTable>,
     story: Column<u64>,
     sketch: Column<u64>,
 }
@@ -112,6 +113,9 @@ pub(crate) struct Stories {
     /// sketch stores it): their committed versions are gone.
     gone: FxHashSet<u32>,
     filter: Option<BandFilter>,
+    /// The band key table of each committed segment an assignment has read, kept across
+    /// commits for as long as the segment lives.
+    tables: FxHashMap<SegmentId, Arc<BandTable>>,
     /// The id of the next new story: stories are numbered in the order they start (the
     /// largest story of the index + 1 when it is opened), which keeps the `story` terms
     /// sorted as they come, cheap for tantivy's term dictionary.
@@ -141,6 +145,7 @@ impl Stories {
             by_id: FxHashMap::default(),
             gone: FxHashSet::default(),
             filter: None,
+            tables: FxHashMap::default(),
             next_story: None,
             stats: StoryStats::default(),
         }
@@ -248,38 +253,35 @@ impl Stories {
                     continue;
                 }
                 self.stats.key_lookups += 1;
-                let term = Term::from_field_u64(schema.story_bands, key);
                 let mut taken = 0;
                 for (ord, view) in snapshot.segments.iter().enumerate() {
                     if taken >= MAX_CANDIDATES_PER_KEY {
                         break;
                     }
-                    let Some(info) = view.bands.get_term_info(&term)? else { continue };
                     let reader = snapshot.searcher.segment_reader(ord as u32);
-                    let mut postings =
-                        view.bands.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-                    let mut doc: DocId = postings.doc();
-                    while doc != TERMINATED && taken < MAX_CANDIDATES_PER_KEY {
-                        let addr = DocAddress::new(ord as u32, doc);
-                        if !reader.is_deleted(doc) && seen_docs.insert(addr) {
-                            taken += 1;
-                            let story = view.story.first(doc);
-                            if let Some(story) = story.filter(|&s| !settled(&best, s)) {
-                                let stored = Sketch::from_values(view.sketch.values_for_doc(doc));
-                                if let Some((other, _)) =
-                                    stored.filter(|(_, h)| !self.gone.contains(h))
-                                {
-                                    consider(
-                                        &mut best,
-                                        story,
-                                        &other,
-                                        Source::Committed(addr),
-                                        &mut self.stats,
-                                    );
-                                }
-                            }
+                    for doc in view.bands.docs(key) {
+                        if taken >= MAX_CANDIDATES_PER_KEY {
+                            break;
                         }
-                        doc = postings.advance();
+                        let addr = DocAddress::new(ord as u32, doc);
+                        if reader.is_deleted(doc) || !seen_docs.insert(addr) {
+                            continue;
+                        }
+                        taken += 1;
+                        let Some(story) = view.story.first(doc).filter(|&s| !settled(&best, s))
+                        else {
+                            continue;
+                        };
+                        let stored = Stored::from_values(view.sketch.values_for_doc(doc));
+                        if let Some(stored) = stored.filter(|s| !self.gone.contains(&s.id_hash)) {
+                            consider(
+                                &mut best,
+                                story,
+                                &stored.sketch,
+                                Source::Committed(addr),
+                                &mut self.stats,
+                            );
+                        }
                     }
                 }
             }
@@ -412,15 +414,25 @@ impl Stories {
         }
         let searcher = reader.searcher();
         let schema = searcher.schema().clone();
-        let bands = schema.get_field(crate::index::STORY_BANDS_FIELD)?;
         let story = schema.get_field(STORY_FIELD)?;
         let mut segments = Vec::with_capacity(searcher.segment_readers().len());
         let mut largest = 0u64;
+        let mut tables = FxHashMap::default();
         for r in searcher.segment_readers() {
+            let sketch = r.fast_fields().u64(STORY_SKETCH_FIELD)?;
+            let id = r.segment_id();
+            let table = match self.tables.remove(&id) {
+                Some(t) => t,
+                None => {
+                    self.stats.table_builds += 1;
+                    Arc::new(BandTable::build(&sketch, r.max_doc(), |d| !r.is_deleted(d)))
+                }
+            };
+            tables.insert(id, Arc::clone(&table));
             segments.push(SegmentView {
-                bands: r.inverted_index(bands)?,
+                bands: table,
                 story: r.fast_fields().u64(STORY_FIELD)?,
-                sketch: r.fast_fields().u64(STORY_SKETCH_FIELD)?,
+                sketch,
             });
             // The last term of the segment's story dictionary is its largest story.
             let stories = r.inverted_index(story)?;
@@ -434,6 +446,9 @@ impl Stories {
                 }
             }
         }
+        // The tables of segments merged away or deleted are dropped with them.
+        self.tables = tables;
+        self.stats.table_bytes = self.tables.values().map(|t| t.bytes()).sum();
         if self.next_story.is_none() {
             self.next_story = Some(largest + 1);
         }
@@ -448,16 +463,12 @@ impl Stories {
             return Ok(());
         }
         let Some(snapshot) = &self.snapshot else { return Ok(()) };
-        let committed: u64 =
-            snapshot.segments.iter().map(|s| s.bands.terms().num_terms() as u64).sum();
-        let keys = committed as usize + self.by_key.len();
+        let committed: usize = snapshot.segments.iter().map(|s| s.bands.len()).sum();
+        let keys = committed + self.by_key.len();
         let mut filter = BandFilter::with_capacity(keys * 2);
         for view in &snapshot.segments {
-            let mut stream = view.bands.terms().stream()?;
-            while stream.advance() {
-                if let Ok(bytes) = <[u8; 8]>::try_from(stream.key()) {
-                    filter.insert(u64::from_be_bytes(bytes));
-                }
+            for key in view.bands.keys() {
+                filter.insert(key);
             }
         }
         for key in self.by_key.keys() {

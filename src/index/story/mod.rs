@@ -13,11 +13,13 @@
 //!    shingles of [`SHINGLE_WORDS`] folded words and sketched by one permutation hashing into
 //!    [`SKETCH_BINS`] bins (see `signature.rs` for the choices and what they were measured
 //!    against).
-//! 2. **Candidates**: [`BAND_KEYS`] band keys (bin values) are indexed as terms of
-//!    `story_bands`; the articles sharing a key with the new one are its candidates, among the
-//!    committed articles (a Bloom filter over the committed keys skips the segments for the
-//!    keys no article has) *and* among the articles added since the last commit, which the
-//!    index keeps in memory. At most [`MAX_CANDIDATES_PER_KEY`] articles are read per key.
+//! 2. **Candidates**: [`BAND_KEYS`] band keys (bin values), stored with the sketch; the
+//!    articles sharing a key with the new one are its candidates, among the committed
+//!    articles (a sorted table of each segment's keys, built from the sketch column the first
+//!    time an assignment reads the segment, about 72 bytes per article; a Bloom filter over
+//!    the committed keys skips the segments for the keys no article has) *and* among the
+//!    articles added since the last commit, which the index keeps in memory. At most
+//!    [`MAX_CANDIDATES_PER_KEY`] articles are read per key.
 //! 3. **Verification**: the share of the smaller shingle set found in the larger one,
 //!    estimated from the two sketches (stored in the fast field `story_sketch`). A candidate
 //!    whose 3-sigma interval lies above [`CONTAINMENT_THRESHOLD`] is a near-duplicate; one whose
@@ -61,6 +63,7 @@
 //! ```
 
 mod assign;
+mod bands;
 mod filter;
 mod signature;
 
@@ -118,6 +121,11 @@ pub struct StoryStats {
     pub filter_builds: u64,
     /// Bytes of the filter of committed keys.
     pub filter_bytes: usize,
+    /// Band key tables built (one per committed segment an assignment reads, once per
+    /// segment).
+    pub table_builds: u64,
+    /// Bytes of the band key tables held.
+    pub table_bytes: usize,
 }
 
 /// The story state of a [`NewsIndex`].
@@ -183,9 +191,6 @@ impl NewsIndex {
             self.stories.lock().assign(&self.reader, s, id.trim(), signature.as_ref())?;
         doc.add_u64(s.story, assigned.story);
         if let Some(signature) = &signature {
-            for key in signature.band_keys() {
-                doc.add_u64(s.story_bands, key);
-            }
             for value in signature.to_values(assigned.id_hash as u32) {
                 doc.add_u64(s.story_sketch, value);
             }

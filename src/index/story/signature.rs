@@ -25,7 +25,9 @@
 //! smaller set the larger one holds.
 //!
 //! **Band keys.** The full values of the first [`BAND_KEYS`] bins, each hashed with its bin
-//! number, are indexed as terms: two articles share a key with probability about their
+//! number, are stored with the sketch (not indexed as terms: 8 unique terms per article cost
+//! tantivy's term dictionary more than the whole signature, `docs/stories.md`; the lookup
+//! reads them into a sorted table per segment, `bands.rs`): two articles share a key with probability about their
 //! Jaccard similarity, so one of 8 keys finds a near-duplicate of Jaccard 0.35 with
 //! probability 1 − 0.65⁸ ≈ 97%. A key keeps 24 bits of that hash beside its bin number: with
 //! 20, a million articles fill the key space, nearly every key of a new article is shared
@@ -58,10 +60,17 @@ pub const MAX_WORDS: usize = 400;
 /// with probability 1/16, which the estimate corrects for. Measured against 8 bits, the error
 /// of the containment estimate does not change (`docs/stories.md`); half the bytes to store.
 pub const SKETCH_BITS: u32 = 4;
-/// Version byte of the stored sketch.
-const SKETCH_VERSION: u8 = 2;
-/// Bytes of a stored sketch: version, shingle count (u16), id hash (u32), the bins' low bits.
-const SKETCH_BYTES: usize = 1 + 2 + 4 + SKETCH_BINS * SKETCH_BITS as usize / 8;
+/// Version byte of the stored sketch (3: with the band keys).
+const SKETCH_VERSION: u8 = 3;
+/// Bits of a band key's hash; its bin number is above them.
+pub(crate) const BAND_KEY_BITS: u32 = 24;
+/// Bytes of a stored band key hash.
+const BAND_KEY_BYTES: usize = BAND_KEY_BITS as usize / 8;
+/// Where the band keys start in a stored sketch.
+const BANDS_AT: usize = 1 + 2 + 4 + SKETCH_BINS * SKETCH_BITS as usize / 8;
+/// Bytes of a stored sketch: version, shingle count (u16), id hash (u32), the bins' low bits,
+/// the band keys' hashes.
+const SKETCH_BYTES: usize = BANDS_AT + BAND_KEYS * BAND_KEY_BYTES;
 /// The chance that two different bin values agree on their [`SKETCH_BITS`] low bits.
 const CHANCE: f32 = 1.0 / (1u32 << SKETCH_BITS) as f32;
 /// Mask of a bin's stored bits.
@@ -374,23 +383,29 @@ impl Signature {
         &self.list
     }
 
-    /// The band keys: bin number and full value of the first [`BAND_KEYS`] bins, hashed.
+    /// The band keys: bin number and full value of the first [`BAND_KEYS`] bins, hashed
+    /// ([`BAND_KEY_BITS`] bits of hash under the bin number).
     pub fn band_keys(&self) -> [u64; BAND_KEYS] {
         std::array::from_fn(|i| {
             let h = mix(((i as u64) << 32) | u64::from(self.bins[i]));
-            ((i as u64) << 24) | (h & 0x00ff_ffff)
+            ((i as u64) << BAND_KEY_BITS) | (h & ((1 << BAND_KEY_BITS) - 1))
         })
     }
 
-    /// The stored form: version, shingle count, `id_hash` and the low bits of each bin, 7
-    /// bytes per value behind the value's rank.
+    /// The stored form: version, shingle count, `id_hash`, the low bits of each bin and the
+    /// band keys' hashes, 7 bytes per value behind the value's rank.
     pub(crate) fn to_values(&self, id_hash: u32) -> [u64; SKETCH_VALUES] {
         let mut bytes = [0u8; SKETCH_VALUES * VALUE_BYTES];
         bytes[0] = SKETCH_VERSION;
         bytes[1..3].copy_from_slice(&(self.shingles.min(u32::from(u16::MAX)) as u16).to_le_bytes());
         bytes[3..7].copy_from_slice(&id_hash.to_le_bytes());
-        for (o, pair) in bytes[7..SKETCH_BYTES].iter_mut().zip(self.bins.chunks(2)) {
+        for (o, pair) in bytes[7..BANDS_AT].iter_mut().zip(self.bins.chunks(2)) {
             *o = ((pair[0] & BIN_MASK) | ((pair[1] & BIN_MASK) << SKETCH_BITS)) as u8;
+        }
+        for (o, key) in
+            bytes[BANDS_AT..SKETCH_BYTES].chunks_exact_mut(BAND_KEY_BYTES).zip(self.band_keys())
+        {
+            o.copy_from_slice(&key.to_le_bytes()[..BAND_KEY_BYTES]);
         }
         std::array::from_fn(|i| {
             let mut v = (i as u64) << 56;
@@ -442,10 +457,20 @@ pub struct Sketch {
     shingles: u32,
 }
 
-impl Sketch {
-    /// Reads a stored sketch and its id hash from its values (in any order); `None` for a
-    /// missing value or another version.
-    pub(crate) fn from_values(values: impl Iterator<Item = u64>) -> Option<(Sketch, u32)> {
+/// What an article's stored sketch holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stored {
+    pub(crate) sketch: Sketch,
+    /// The low 32 bits of the hash of the article's id.
+    pub(crate) id_hash: u32,
+    /// Its band keys, as [`Signature::band_keys`] gives them.
+    pub(crate) bands: [u64; BAND_KEYS],
+}
+
+impl Stored {
+    /// Reads a stored sketch from its values (in any order); `None` for a missing value or
+    /// another version.
+    pub(crate) fn from_values(values: impl Iterator<Item = u64>) -> Option<Stored> {
         let mut bytes = [0u8; SKETCH_VALUES * VALUE_BYTES];
         let mut seen = 0u32;
         for v in values {
@@ -464,12 +489,24 @@ impl Sketch {
         let shingles = u32::from(u16::from_le_bytes(bytes[1..3].try_into().ok()?));
         let id_hash = u32::from_le_bytes(bytes[3..7].try_into().ok()?);
         let mut words = [0u64; SKETCH_WORDS];
-        for (w, chunk) in words.iter_mut().zip(bytes[7..SKETCH_BYTES].chunks_exact(8)) {
+        for (w, chunk) in words.iter_mut().zip(bytes[7..BANDS_AT].chunks_exact(8)) {
             *w = u64::from_le_bytes(chunk.try_into().ok()?);
         }
-        Some((Sketch { words, shingles }, id_hash))
+        let mut bands = [0u64; BAND_KEYS];
+        for (i, (key, chunk)) in bands
+            .iter_mut()
+            .zip(bytes[BANDS_AT..SKETCH_BYTES].chunks_exact(BAND_KEY_BYTES))
+            .enumerate()
+        {
+            let mut le = [0u8; 8];
+            le[..BAND_KEY_BYTES].copy_from_slice(chunk);
+            *key = ((i as u64) << BAND_KEY_BITS) | u64::from_le_bytes(le);
+        }
+        Some(Stored { sketch: Sketch { words, shingles }, id_hash, bands })
     }
+}
 
+impl Sketch {
     /// Estimated Jaccard similarity of the two shingle sets: the share of equal bins,
     /// corrected for the chance (1/16) that two different values share their low bits.
     pub fn jaccard(&self, other: &Sketch) -> f32 {
@@ -594,14 +631,16 @@ mod tests {
     fn stored_values_round_trip_in_any_order() {
         let s = Signature::of(text(BODY)).unwrap();
         let mut values = s.to_values(42);
-        let (sketch, id) = Sketch::from_values(values.iter().copied()).unwrap();
-        assert_eq!((sketch, id), (s.sketch(), 42));
+        let read = |v: &[u64]| Stored::from_values(v.iter().copied());
+        let stored = read(&values).unwrap();
+        assert_eq!((stored.sketch, stored.id_hash), (s.sketch(), 42));
+        assert_eq!(stored.bands, s.band_keys(), "band keys");
         values.reverse();
-        assert_eq!(Sketch::from_values(values.iter().copied()).unwrap().0, s.sketch(), "reversed");
-        assert!(Sketch::from_values(values[1..].iter().copied()).is_none(), "a value missing");
+        assert_eq!(read(&values), Some(stored), "reversed");
+        assert!(read(&values[1..]).is_none(), "a value missing");
         let mut other_version = s.to_values(42);
         other_version[0] ^= 0xff;
-        assert!(Sketch::from_values(other_version.iter().copied()).is_none(), "version");
+        assert!(read(&other_version).is_none(), "version");
     }
 
     #[test]
