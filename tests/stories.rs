@@ -424,6 +424,61 @@ fn a_filter_lists_only_the_versions_it_admits() {
     assert!(ids.contains(&"s0-v0") && ids.contains(&"s0-v2"), "{ids:?}");
 }
 
+/// A listed version's id, source and date come from the reader's memory (no stored-document
+/// read); with `similar_details` its title and URL from the doc store too: both agree, over
+/// several segments, a replaced version and an index reopened from disk.
+#[test]
+fn a_listed_version_shows_the_same_from_memory_and_from_the_doc_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = NewsIndex::open_or_create(dir.path()).unwrap();
+    for v in 0..6 {
+        let mut a = version(0, v);
+        a.url = Some(format!("https://example.org/{v}"));
+        index.add(&a).unwrap();
+        if v % 2 == 1 {
+            index.commit().unwrap();
+        }
+    }
+    // replace a version: its old document is deleted, its id is on two documents
+    let mut replaced = version(0, 3);
+    replaced.source = Some("  Agence Remplacée ".into());
+    replaced.url = Some("https://example.org/3b".into());
+    index.add(&replaced).unwrap();
+    index.commit().unwrap();
+    let check = |index: &NewsIndex, at: &str| {
+        let fast = index.search(&request("dépêche commune")).unwrap();
+        let full = index.search(&request("dépêche commune").similar_details(true)).unwrap();
+        assert_eq!(fast.hits.len(), 1, "{at}: one story");
+        let (a, b) = (&fast.hits[0], &full.hits[0]);
+        assert_eq!(a.id, b.id, "{at}");
+        assert_eq!(a.similar.len(), 5, "{at}: the other versions, the replaced one once");
+        let stored = |id: &str| {
+            let v: usize = id[id.len() - 1..].parse().unwrap();
+            if v == 3 {
+                (Some("Agence Remplacée"), "https://example.org/3b".to_string())
+            } else {
+                (None, format!("https://example.org/{v}"))
+            }
+        };
+        for (x, y) in a.similar.iter().zip(&b.similar) {
+            assert_eq!((&x.id, x.score), (&y.id, y.score), "{at}: same versions, same order");
+            assert_eq!(x.date, y.date, "{at}: {} date", x.id);
+            assert!(x.date.as_deref().is_some_and(|d| d.starts_with("2016-")), "{at}: {x:?}");
+            let (source, url) = stored(&x.id);
+            let want = source.map(str::to_string).or(Some(format!("source{}", &x.id[4..])));
+            assert_eq!(x.source, want, "{at}: {} source from memory", x.id);
+            assert_eq!(y.source.as_deref().map(str::trim), want.as_deref(), "{at}: stored");
+            assert_eq!((x.title.as_ref(), x.url.as_ref()), (None, None), "{at}: not asked for");
+            assert_eq!(y.url.as_deref(), Some(url.as_str()), "{at}: {} url", y.id);
+            assert!(y.title.as_deref().is_some_and(|t| t.contains("Titre 0")), "{at}: {y:?}");
+        }
+    };
+    check(&index, "as written");
+    drop(index);
+    let reopened = NewsIndex::open(dir.path()).unwrap();
+    check(&reopened, "reopened");
+}
+
 #[test]
 fn collapsing_keeps_explanations_and_the_best_version_first() {
     let index = collapsing_index(&[3, 2]);
@@ -432,7 +487,8 @@ fn collapsing_keeps_explanations_and_the_best_version_first() {
     assert!(hit.explanation.is_some(), "explanations survive collapsing");
     assert_eq!(hit.similar.len(), 2);
     assert!(hit.similar.iter().all(|s| s.score <= hit.score), "the best version leads");
-    assert!(hit.similar.iter().all(|s| s.source.is_some() && !s.title.is_empty()));
+    assert!(hit.similar.iter().all(|s| s.source.is_some() && s.date.is_some()));
+    assert!(hit.similar.iter().all(|s| s.title.is_none()), "titles only when asked for");
     let json = serde_json::to_value(hit).unwrap();
     assert!(json["similar"].as_array().unwrap().iter().all(|v| v.is_string()), "{json}");
     let flat = index.search(&request("Titre 0 vidéo").collapse(false)).unwrap();

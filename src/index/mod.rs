@@ -19,6 +19,7 @@
 //! ```
 
 mod article;
+mod cards;
 mod import;
 mod merge;
 mod schema;
@@ -37,6 +38,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 pub(crate) use article::facet;
 pub use article::{parse_date, Article, MAX_ID_BYTES, MAX_YEAR, MIN_YEAR};
+pub(crate) use cards::SegmentCards;
 pub use import::{
     ImportOptions, ImportReport, Progress, Refusal, IMPORT_COMMIT_BYTES, IMPORT_KEEP_BYTES,
     IMPORT_MERGE_TO, LOG_EVERY, WINDOW_PER_THREAD,

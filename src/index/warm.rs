@@ -10,6 +10,8 @@
 //! - Dates: for each block of [`DATE_BLOCK`] documents of a segment, the newest and oldest
 //!   publication dates. A newest-first search skips the blocks whose newest date cannot make
 //!   the page, and the recency factor is bounded per block.
+//! - Cards ([`super::cards`]): each document's id, source and date, what a version listed
+//!   under a collapsed hit shows, without reading the doc store.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -17,7 +19,8 @@ use std::sync::{Arc, RwLock};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, Warmer};
 
-use super::DATE_FIELD;
+use super::cards::SegmentCards;
+use super::{DATE_FIELD, FACET_FIELD};
 
 /// Documents per date block.
 pub const DATE_BLOCK: u32 = 128;
@@ -80,6 +83,7 @@ impl SegmentDates {
 #[derive(Default)]
 pub struct Warm {
     dates: RwLock<HashMap<SegmentId, Arc<SegmentDates>>>,
+    cards: RwLock<HashMap<SegmentId, Arc<SegmentCards>>>,
 }
 
 impl Warm {
@@ -95,11 +99,49 @@ impl Warm {
     }
 }
 
+impl Warm {
+    /// The cards of `reader`'s segment ([`super::cards`]), read now if the warmer has not
+    /// seen it; empty cards when the index has no `id` or `facets` field or they cannot be
+    /// read (the caller then reads the doc store).
+    pub(crate) fn cards(&self, reader: &SegmentReader) -> Arc<SegmentCards> {
+        let id = reader.segment_id();
+        if let Some(c) = self.cards.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            return Arc::clone(c);
+        }
+        let schema = reader.schema();
+        let computed = match (schema.get_field("id"), schema.get_field(FACET_FIELD)) {
+            (Ok(i), Ok(f)) => SegmentCards::compute(reader, i, f).unwrap_or_default(),
+            _ => SegmentCards::default(),
+        };
+        let c = Arc::new(computed);
+        self.cards.write().unwrap_or_else(|e| e.into_inner()).insert(id, Arc::clone(&c));
+        c
+    }
+}
+
+impl Warm {
+    /// Memory the cards of the segments seen hold, in bytes: the ids' bytes plus 12 bytes
+    /// per document.
+    ///
+    /// ```
+    /// use depeche::index::{Article, NewsIndex};
+    /// let index = NewsIndex::create_in_ram().unwrap();
+    /// index.add(&Article { id: "a-1".into(), title: "Titre".into(), ..Default::default() }).unwrap();
+    /// index.commit().unwrap();
+    /// assert!(index.warm().cards_bytes() >= 3 + 12);
+    /// ```
+    pub fn cards_bytes(&self) -> usize {
+        let cards = self.cards.read().unwrap_or_else(|e| e.into_inner());
+        cards.values().map(|c| c.bytes()).sum()
+    }
+}
+
 impl Warmer for Warm {
     fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
         let schema = searcher.schema();
         for reader in searcher.segment_readers() {
             self.dates(reader);
+            self.cards(reader);
             // A segment opens each field's term dictionary and postings on first use, reading
             // each file's footer and header: on a cold page cache, a disk wait per file that
             // the first search would pay (and its time budget with it).
@@ -119,5 +161,6 @@ impl Warmer for Warm {
         let ids: std::collections::HashSet<SegmentId> =
             live.iter().flat_map(|g| g.segments().keys().copied()).collect();
         self.dates.write().unwrap_or_else(|e| e.into_inner()).retain(|id, _| ids.contains(id));
+        self.cards.write().unwrap_or_else(|e| e.into_inner()).retain(|id, _| ids.contains(id));
     }
 }

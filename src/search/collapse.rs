@@ -11,6 +11,10 @@
 //!    candidates, about the cost of the page without collapsing; while it holds fewer than
 //!    `offset + limit` stories and more matches exist, ask again for more: `k` grows with the
 //!    share of duplicates seen, at least doubling, up to [`MAX_COLLAPSE_CANDIDATES`].
+//!    The pruned engine (the default, `topk.rs`) collapses as it ranks: its top `k` holds
+//!    the best version of each story only, so its threshold is the `k`-th story's and the
+//!    first window is `offset + limit` stories, asked once (exact ties between versions of
+//!    one story are all held and broken by id here).
 //! 2. **Page.** Stories `offset..offset + limit` in that order. A story's rank is the rank of
 //!    its best version in the full ranking, so pages taken with any offset are slices of one
 //!    list: no story is on two pages, none is skipped.
@@ -21,13 +25,15 @@
 //!    query's matches.
 //!    At most [`MAX_SIMILAR`] are listed per hit: those of the window in rank order, or, when
 //!    some ranked past it, every matching version best score first.
-//! 4. **Listing.** A listed version's id, title, source, URL and date are read from the doc
-//!    store without decoding its body ([`Similar`]).
+//! 4. **Listing.** A listed version's id, source and date are read from its segment's cards
+//!    (`index/cards.rs`, built by the reader's warmer when it first sees the segment), without
+//!    the doc store; its title and URL only when the request asks
+//!    ([`super::SearchRequest::similar_details`]), from the doc store ([`Similar`]).
 //!
 //! A story is collapsed among the versions that match the query and the filters: a version
 //! outside a date or source filter is neither a hit nor listed under one.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 use tantivy::columnar::Column;
@@ -39,6 +45,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
 use super::Candidate;
 use crate::index::story::story_column;
 use crate::index::NewsSchema;
+use crate::index::SegmentCards;
 use crate::Result;
 
 /// Other versions listed under one hit at most.
@@ -178,11 +185,13 @@ fn group(cands: &[Candidate], stories: &mut Stories<'_>) -> Groups {
 /// The page `offset..offset + limit` of `query`'s stories, with the match count (every
 /// version counts). `top(k)` is the engine's step: the top `k` candidates of `query` in rank
 /// order, ties broken, and its match count; `weight`, when given, is `query`'s (scoring
-/// enabled), reused to score the versions past the window.
+/// enabled), reused to score the versions past the window; `one_per_story`: `top(k)` holds
+/// one candidate per story already (the pruned engine collapses as it ranks), so `k`
+/// candidates are `k` stories, save exact ties.
 pub(super) fn page(
     searcher: &Searcher,
     schema: &NewsSchema,
-    (query, weight): (&dyn Query, Option<&dyn Weight>),
+    (query, weight, one_per_story): (&dyn Query, Option<&dyn Weight>, bool),
     offset: usize,
     limit: usize,
     top: &mut TopK<'_>,
@@ -193,7 +202,8 @@ pub(super) fn page(
     // candidate past it ranks after every story it holds: the first window asks for half as
     // many candidates again as stories, about what the off-collapse page costs, and grows
     // only when duplicates fill it.
-    let mut k = (need + need.div_ceil(2)).min(MAX_COLLAPSE_CANDIDATES);
+    let mut k = if one_per_story { need } else { need + need.div_ceil(2) };
+    k = k.min(MAX_COLLAPSE_CANDIDATES);
     let (count, mut cands, mut groups) = loop {
         let (count, cands) = top(k)?;
         let exhausted = cands.len() < k || cands.len() >= count;
@@ -262,7 +272,10 @@ pub(super) fn page(
 /// Another version of a hit's story.
 ///
 /// Serializes as its id alone, so that a hit's JSON carries `"similar": ["id", …]`; the other
-/// fields are for display (« + 2 similar: AFP, Le Parisien »).
+/// fields are for display (« + 2 similar: AFP, Le Parisien »). Id, score, source and date come
+/// from what the reader keeps in memory per segment; the title and URL are one stored-document
+/// read each, made only when the request asks
+/// ([`SearchRequest::similar_details`](crate::search::SearchRequest::similar_details)).
 ///
 /// ```
 /// let s = depeche::search::Similar { id: "lp-1".into(), ..Default::default() };
@@ -274,11 +287,14 @@ pub struct Similar {
     pub id: String,
     /// Ranking score of this version.
     pub score: f32,
-    /// Title as stored.
-    pub title: String,
+    /// Title as stored, read from the doc store with
+    /// [`SearchRequest::similar_details`](crate::search::SearchRequest::similar_details)
+    /// only: `None` otherwise.
+    pub title: Option<String>,
     /// Source, if any.
     pub source: Option<String>,
-    /// URL, if any.
+    /// URL, if any, read with
+    /// [`SearchRequest::similar_details`](crate::search::SearchRequest::similar_details) only.
     pub url: Option<String>,
     /// Publication date, RFC 3339 (UTC).
     pub date: Option<String>,
@@ -291,21 +307,38 @@ impl serde::Serialize for Similar {
 }
 
 impl crate::index::NewsIndex {
-    /// The stored fields of each of `others`, read up to their text: a listed version shows
-    /// its id, title, source, URL and date ([`Shown`]).
+    /// The listing of each of `others`: id, source and date from the segment's cards
+    /// ([`crate::index::Warm`]), without the doc store; with `details`, the title and URL
+    /// read from the doc store too ([`Shown`]). A version the cards do not know (an index
+    /// whose cards could not be read) is read from the doc store.
     pub(super) fn similar(
         &self,
         searcher: &Searcher,
         others: Vec<Candidate>,
+        details: bool,
     ) -> Result<Vec<Similar>> {
         let s = self.schema();
-        let rfc3339 = |d: tantivy::DateTime| {
-            d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
-        };
         let partial = Shown::fields_match(s);
+        let mut cards: Vec<Option<Arc<SegmentCards>>> =
+            vec![None; searcher.segment_readers().len()];
         others
             .into_iter()
             .map(|c| {
+                let card = cards[c.addr.segment_ord as usize].get_or_insert_with(|| {
+                    self.warm().cards(searcher.segment_reader(c.addr.segment_ord))
+                });
+                let doc = c.addr.doc_id;
+                let id = c.id.as_deref().or(card.id(doc));
+                if let (false, Some(id)) = (details, id) {
+                    return Ok(Similar {
+                        id: id.to_string(),
+                        score: c.score,
+                        title: None,
+                        source: card.source(doc).map(str::to_string),
+                        url: None,
+                        date: card.date(doc).and_then(rfc3339),
+                    });
+                }
                 let shown = if partial {
                     searcher.doc::<Shown>(c.addr)?
                 } else {
@@ -314,7 +347,7 @@ impl crate::index::NewsIndex {
                 Ok(Similar {
                     id: c.id.or(shown.id).unwrap_or_default(),
                     score: c.score,
-                    title: shown.title.unwrap_or_default(),
+                    title: shown.title,
                     source: shown.source,
                     url: shown.url,
                     date: shown.date.and_then(rfc3339),
@@ -322,6 +355,11 @@ impl crate::index::NewsIndex {
             })
             .collect()
     }
+}
+
+/// `d` as RFC 3339 in UTC, seconds precision (`2016-05-10T08:30:00Z`), as a hit's date.
+fn rfc3339(d: tantivy::DateTime) -> Option<String> {
+    d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
 }
 
 /// The stored fields a version listed under a hit shows (the first value of each).

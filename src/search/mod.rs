@@ -179,6 +179,11 @@ pub struct SearchRequest {
     /// listed in its [`Hit::similar`], and `offset`/`limit` count stories. Off, every version
     /// is a hit of its own and `similar` is empty.
     pub collapse: bool,
+    /// Read each listed version's title and URL ([`Similar::title`], [`Similar::url`]) from
+    /// the doc store: one stored-document read per version, up to [`MAX_SIMILAR`] per hit.
+    /// Off by default: a listed version carries its id, score, source and date, which cost
+    /// no read.
+    pub similar_details: bool,
     /// What the query may cost; past a limit the search is refused with
     /// [`Error::QueryRefused`]. Not read from JSON: a deserialized request gets the defaults.
     #[serde(skip)]
@@ -220,6 +225,7 @@ impl Default for SearchRequest {
             ranking: Ranking::default(),
             explain: false,
             collapse: true,
+            similar_details: false,
             limits: QueryLimits::default(),
             track_total_hits: TRACK_TOTAL_HITS,
             pruning: true,
@@ -334,6 +340,19 @@ impl SearchRequest {
     #[must_use]
     pub fn collapse(mut self, on: bool) -> Self {
         self.collapse = on;
+        self
+    }
+
+    /// Sets [`SearchRequest::similar_details`].
+    ///
+    /// ```
+    /// use depeche::search::SearchRequest;
+    /// assert!(!SearchRequest::new("x").similar_details, "off by default");
+    /// assert!(SearchRequest::new("x").similar_details(true).similar_details);
+    /// ```
+    #[must_use]
+    pub fn similar_details(mut self, on: bool) -> Self {
+        self.similar_details = on;
         self
     }
 
@@ -728,7 +747,7 @@ impl NewsIndex {
                 let (count, page) = collapse::page(
                     &searcher,
                     schema,
-                    (&*any_f, pruned.as_deref()),
+                    (&*any_f, pruned.as_deref(), pruned.is_some()),
                     offset,
                     limit,
                     &mut top,
@@ -778,7 +797,7 @@ impl NewsIndex {
                 };
                 let mut hit = self.hit(&doc, c, req.snippets, &mut highlighter);
                 hit.explanation = explanation;
-                hit.similar = self.similar(&searcher, others)?;
+                hit.similar = self.similar(&searcher, others, req.similar_details)?;
                 hits.push(hit);
             }
         }
@@ -855,6 +874,7 @@ impl NewsIndex {
                 .filter(|h| h.is_finite() && *h > 0.0)
                 .map(|h| h * 86_400.0),
             now: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
+            one_per_story: req.collapse,
         };
         let span = (page, TIE_MARGIN);
         let prune = topk::pruning_on();
@@ -878,8 +898,12 @@ impl NewsIndex {
             let tied = (i > 0 && eq(&cands[i - 1].key, &cands[i].key))
                 || (i + 1 < cands.len() && eq(&cands[i + 1].key, &cands[i].key));
             if tied {
-                let doc: TantivyDocument = searcher.doc(cands[i].addr)?;
-                cands[i].id = stored_str(&doc, self.schema().id);
+                let addr = cands[i].addr;
+                let cards = self.warm().cards(searcher.segment_reader(addr.segment_ord));
+                cands[i].id = match cards.id(addr.doc_id) {
+                    Some(id) => Some(id.to_string()),
+                    None => stored_str(&searcher.doc(addr)?, self.schema().id),
+                };
             }
         }
         cands.sort_by(|a, b| {

@@ -124,15 +124,21 @@ impl NewsIndex {
         let query = BooleanQuery::new(clauses);
         let req = SearchRequest::default();
         let mut top = |n: usize| self.top(&searcher, &query, None, n, &req);
-        let (_, page) =
-            collapse::page(&searcher, s, (&query, None), 0, k.min(super::MAX_LIMIT), &mut top)?;
+        let (_, page) = collapse::page(
+            &searcher,
+            s,
+            (&query, None, false),
+            0,
+            k.min(super::MAX_LIMIT),
+            &mut top,
+        )?;
         let highlight = Highlight::default();
         let mut highlighter = snippet::Highlighter::new(&highlight, &mut analyzers);
         let mut hits = Vec::with_capacity(page.len());
         for collapse::Collapsed { head, others } in page {
             let doc: TantivyDocument = searcher.doc(head.addr)?;
             let mut hit = self.hit(&doc, head, false, &mut highlighter);
-            hit.similar = self.similar(&searcher, others)?;
+            hit.similar = self.similar(&searcher, others, false)?;
             hits.push(hit);
         }
         self.give_back_analyzers(analyzers);

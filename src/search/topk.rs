@@ -38,6 +38,9 @@
 //!   collectors, where earlier documents win ties; so the hits are exactly the top k by
 //!   (key descending, address ascending) of an exhaustive search, and the page's ties are
 //!   then broken by id as before.
+//! - **One hit per story** (collapsing, `Order::one_per_story`): a candidate is held only
+//!   if it beats what its story (the `story` fast field) already holds, and replaces it;
+//!   the k-th key is then the k-th story's, not lowered by the versions of stories above it.
 //! - **Filters, exclusions, deleted documents** restrict the candidates; **the time
 //!   budget** is read every [`CHECK_EVERY`] candidates and windows.
 //!
@@ -55,6 +58,7 @@ use tantivy::{DateTime, DocAddress, DocId, DocSet, Searcher, SegmentReader, TERM
 use super::plan::Plan;
 use super::rank_key::{rank_key, recency, RankKey};
 use super::Sort;
+use crate::index::story::story_column;
 use crate::index::{SegmentDates, Warm, DATE_BLOCK, DATE_FIELD};
 use crate::query::prune::{into_prune, PruneScorer};
 use crate::query::Budget;
@@ -94,6 +98,10 @@ pub(crate) struct Order {
     pub(crate) half_life: Option<f32>,
     /// Now, in seconds since the epoch.
     pub(crate) now: i64,
+    /// One hit per story (collapsing, see `Collector`): a version ranked after its story's
+    /// best one takes no place in the top k, so the k-th story's best version is the
+    /// threshold.
+    pub(crate) one_per_story: bool,
 }
 
 /// One hit of the top k.
@@ -103,7 +111,8 @@ pub(crate) struct TopHit {
     pub(crate) addr: DocAddress,
 }
 
-struct Entry(TopHit);
+/// A held hit and its story (when the collector keeps one hit per story).
+struct Entry(TopHit, Option<u64>);
 
 fn key_cmp(a: &RankKey, b: &RankKey) -> Ordering {
     a.partial_cmp(b).unwrap_or(Ordering::Equal)
@@ -131,20 +140,30 @@ impl Ord for Entry {
 /// on top, and the `margin` best after them, kept so that ties at the page's end can be broken
 /// by id. Only the page's worst key is a threshold: a document below it can never be shown,
 /// one equal to it may still win its tie.
+///
+/// With `stories` (collapsing), the hits held are the best version of each story: a version
+/// that ranks after its story's held one is not held, a better one replaces it. The page is
+/// then the best `page` stories and its worst key the threshold of the `page`-th story, as
+/// high as without collapsing when the top stories have one version each. Versions that tie
+/// exactly with their story's held one are all held: the engine's tie-break (by id) picks
+/// the story's best among them afterwards.
 struct Collector {
     page_len: usize,
     margin: usize,
     page: BinaryHeap<Entry>,
     tail: BinaryHeap<Entry>,
+    /// Per story held (in `page` or `tail`): its versions' key and how many are held.
+    stories: Option<rustc_hash::FxHashMap<u64, (RankKey, u32)>>,
 }
 
 impl Collector {
-    fn new(page_len: usize, margin: usize) -> Collector {
+    fn new(page_len: usize, margin: usize, one_per_story: bool) -> Collector {
         Collector {
             page_len: page_len.max(1),
             margin,
             page: BinaryHeap::new(),
             tail: BinaryHeap::new(),
+            stories: one_per_story.then(rustc_hash::FxHashMap::default),
         }
     }
 
@@ -156,25 +175,89 @@ impl Collector {
         self.page.peek().map(|e| e.0.key)
     }
 
+    /// Counts `e` among its story's held versions.
+    fn hold(&mut self, e: &Entry) {
+        if let (Some(map), Some(s)) = (&mut self.stories, e.1) {
+            let held = map.entry(s).or_insert((e.0.key, 0));
+            held.1 += 1;
+        }
+    }
+
+    /// `e` is no longer held.
+    fn forget(&mut self, e: &Entry) {
+        if let (Some(map), Some(s)) = (&mut self.stories, e.1) {
+            if let Some(held) = map.get_mut(&s) {
+                held.1 -= 1;
+                if held.1 == 0 {
+                    map.remove(&s);
+                }
+            }
+        }
+    }
+
     fn keep_in_tail(&mut self, e: Entry) {
         if self.tail.len() < self.margin {
             self.tail.push(e);
         } else if self.tail.peek().is_some_and(|worst| e < *worst) {
-            self.tail.pop();
+            if let Some(out) = self.tail.pop() {
+                self.forget(&out);
+            }
             self.tail.push(e);
+        } else {
+            self.forget(&e);
         }
     }
 
-    /// Offers a hit (addresses come in increasing order); whether the threshold moved.
-    fn push(&mut self, key: RankKey, addr: DocAddress) -> bool {
-        let e = Entry(TopHit { key, addr });
-        if self.page.len() < self.page_len {
-            self.page.push(e);
-            return self.page.len() == self.page_len;
+    /// Drops the held versions of `story` (a better one came) and moves the tail's best up
+    /// into the page, so that the page stays the best held.
+    fn drop_story(&mut self, story: u64) {
+        if let Some(map) = &mut self.stories {
+            map.remove(&story);
         }
-        let Some(worst) = self.page.peek() else { return false };
+        self.page.retain(|e| e.1 != Some(story));
+        self.tail.retain(|e| e.1 != Some(story));
+        if self.page.len() < self.page_len && !self.tail.is_empty() {
+            // ascending order of `Entry` is best first
+            let mut rest = std::mem::take(&mut self.tail).into_sorted_vec().into_iter();
+            for e in rest.by_ref() {
+                self.page.push(e);
+                if self.page.len() == self.page_len {
+                    break;
+                }
+            }
+            self.tail = rest.collect();
+        }
+    }
+
+    /// Offers a hit of `story` (addresses come in increasing order); whether the threshold
+    /// moved.
+    fn push(&mut self, key: RankKey, addr: DocAddress, story: Option<u64>) -> bool {
+        let story = story.filter(|_| self.stories.is_some());
+        let mut moved = false;
+        if let Some(s) = story {
+            let held = self.stories.as_ref().and_then(|m| m.get(&s)).map(|h| h.0);
+            if let Some(held) = held {
+                match key_cmp(&key, &held) {
+                    // an earlier version of the story ranks first (equal keys: by id later)
+                    Ordering::Less => return false,
+                    Ordering::Equal => {}
+                    Ordering::Greater => {
+                        self.drop_story(s);
+                        moved = true;
+                    }
+                }
+            }
+        }
+        let e = Entry(TopHit { key, addr }, story);
+        if self.page.len() < self.page_len {
+            self.hold(&e);
+            self.page.push(e);
+            return moved || self.page.len() == self.page_len;
+        }
+        let Some(worst) = self.page.peek() else { return moved };
         match key_cmp(&key, &worst.0.key) {
             Ordering::Greater => {
+                self.hold(&e);
                 if let Some(out) = self.page.pop() {
                     self.keep_in_tail(out);
                 }
@@ -182,10 +265,11 @@ impl Collector {
                 true
             }
             Ordering::Equal => {
+                self.hold(&e);
                 self.keep_in_tail(e);
-                false
+                moved
             }
-            Ordering::Less => false,
+            Ordering::Less => moved,
         }
     }
 }
@@ -206,7 +290,7 @@ pub(crate) fn top_k(
     budget: Option<&Budget>,
     warm: &Warm,
 ) -> tantivy::Result<Vec<TopHit>> {
-    let mut collector = Collector::new(page, margin);
+    let mut collector = Collector::new(page, margin, order.one_per_story);
     // the conjunction as bounded scorers too: probed and sought at every candidate
     let tier_weight: Option<Box<dyn Weight>> = match tier {
         Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(searcher))?),
@@ -232,6 +316,9 @@ pub(crate) fn top_k(
         };
         let mut run = SegmentRun::new(reader, ord as u32, root, tier, order, prune, dates);
         run.gate = gate;
+        if order.one_per_story {
+            run.stories = story_column(reader).ok();
+        }
         let ok = run.run(&mut collector, &mut clock);
         if std::env::var("DEPECHE_PRUNE_STATS").is_ok() {
             eprintln!("segment {ord}: {} clauses, {} groups; windows {} skipped {}; candidates {} keys {} full {}; ess {:?}", run.plan.clauses.len(), run.plan.groups, run.stats[0], run.stats[1], run.stats[2], run.stats[3], run.stats[4], run.essential);
@@ -323,6 +410,8 @@ struct SegmentRun<'r> {
     prune: bool,
     dates: Arc<SegmentDates>,
     date_column: Option<Column<DateTime>>,
+    /// The story of each document, when the collector keeps one hit per story.
+    stories: Option<Column<u64>>,
     /// Essential clauses of the current window (indices), the others by decreasing bound.
     essential: Vec<usize>,
     others: Vec<usize>,
@@ -389,6 +478,7 @@ impl<'r> SegmentRun<'r> {
             prune,
             dates,
             date_column: reader.fast_fields().date(DATE_FIELD).ok(),
+            stories: None,
             essential: Vec::new(),
             others: Vec::new(),
             constant,
@@ -640,7 +730,8 @@ impl<'r> SegmentRun<'r> {
                 if let Some(key) = self.evaluate(doc, theta.as_ref()) {
                     self.stats[3] += 1;
                     let addr = DocAddress::new(self.segment, doc);
-                    if top.push(key, addr) && self.prune {
+                    let story = self.stories.as_ref().and_then(|c| c.first(doc));
+                    if top.push(key, addr, story) && self.prune {
                         theta = top.threshold();
                         self.partition(theta.as_ref(), from, to);
                     }
@@ -805,6 +896,7 @@ mod tests {
     use crate::query::Ranking;
     use crate::search::{SearchRequest, SearchResponse, Sort};
     use crate::Lang;
+    use tantivy::DocAddress;
 
     const WORDS: &[&str] = &[
         "grève",
@@ -993,6 +1085,46 @@ mod tests {
 
     fn hits(r: &SearchResponse) -> Vec<(String, f32)> {
         r.hits.iter().map(|h| (h.id.clone(), h.score)).collect()
+    }
+
+    proptest! {
+        /// One hit per story: after any sequence of offers, the collector's best `page` are
+        /// the best `page` of the story heads (every version that ties with its story's best,
+        /// a document without a story on its own), best key first, ties by address.
+        #[test]
+        fn one_per_story_keeps_the_best_version_of_the_best_stories(
+            offers in prop::collection::vec((0u8..6, prop::option::of(0u64..8)), 0..80),
+            page in 1usize..8,
+            margin in 0usize..4,
+        ) {
+            let mut top = super::Collector::new(page, margin, true);
+            let offers: Vec<(super::RankKey, DocAddress, Option<u64>)> = offers
+                .iter()
+                .enumerate()
+                .map(|(i, &(score, story))| {
+                    ((1, f64::from(score), 0.0, f32::from(score), 0.0), DocAddress::new(0, i as u32), story)
+                })
+                .collect();
+            for &(key, addr, story) in &offers {
+                top.push(key, addr, story);
+            }
+            let mut held: Vec<(super::RankKey, DocAddress)> =
+                top.page.into_iter().chain(top.tail).map(|e| (e.0.key, e.0.addr)).collect();
+            held.sort_by(|a, b| super::key_cmp(&b.0, &a.0).then(a.1.cmp(&b.1)));
+            let best = |s: u64| offers.iter().filter(|o| o.2 == Some(s)).map(|o| o.0 .1).fold(f64::MIN, f64::max);
+            let mut want: Vec<(super::RankKey, DocAddress)> = offers
+                .iter()
+                .filter(|o| o.2.is_none_or(|s| o.0 .1 == best(s)))
+                .map(|o| (o.0, o.1))
+                .collect();
+            want.sort_by(|a, b| super::key_cmp(&b.0, &a.0).then(a.1.cmp(&b.1)));
+            for h in &held {
+                prop_assert!(want.contains(h), "{:?} is held but not its story's best", h);
+            }
+            held.truncate(page);
+            want.truncate(page);
+            prop_assert_eq!(held, want);
+        }
     }
 
     proptest! {
