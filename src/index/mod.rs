@@ -46,7 +46,7 @@ pub use import::{
 pub use merge::MergeReport;
 pub use schema::{NewsSchema, DATE_FIELD, FACET_FIELD, STORY_FIELD, STORY_SKETCH_FIELD};
 pub use store::DOC_STORE_BLOCK_BYTES;
-pub use warm::{SegmentDates, Warm, DATE_BLOCK};
+pub use warm::{SegmentDates, Warm, CARDS_SYNC_DOCS, DATE_BLOCK};
 
 use crate::analysis::{analyzer, exact_analyzer, indexing_analyzer, register_analyzers, Lang};
 use crate::error::contain_panic;

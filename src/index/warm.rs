@@ -11,10 +11,13 @@
 //!   publication dates. A newest-first search skips the blocks whose newest date cannot make
 //!   the page, and the recency factor is bounded per block.
 //! - Cards ([`super::cards`]): each document's id, source and date, what a version listed
-//!   under a collapsed hit shows, without reading the doc store.
+//!   under a collapsed hit shows, without reading the doc store. A segment of more than
+//!   [`CARDS_SYNC_DOCS`] documents gets them in a background thread (until they are ready,
+//!   searches read the doc store for them: the same results, a little slower).
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, Warmer};
@@ -80,10 +83,17 @@ impl SegmentDates {
 }
 
 /// The warmer of a [`super::NewsIndex`]'s reader (see the module docs).
-#[derive(Default)]
 pub struct Warm {
     dates: RwLock<HashMap<SegmentId, Arc<SegmentDates>>>,
-    cards: RwLock<HashMap<SegmentId, Arc<SegmentCards>>>,
+    cards: Arc<Shelf>,
+    /// Segments up to this many documents get their cards at once ([`CARDS_SYNC_DOCS`]).
+    sync_docs: u32,
+}
+
+impl Default for Warm {
+    fn default() -> Warm {
+        Warm { dates: RwLock::default(), cards: Arc::default(), sync_docs: CARDS_SYNC_DOCS }
+    }
 }
 
 impl Warm {
@@ -99,27 +109,62 @@ impl Warm {
     }
 }
 
-impl Warm {
-    /// The cards of `reader`'s segment ([`super::cards`]), read now if the warmer has not
-    /// seen it; empty cards when the index has no `id` or `facets` field or they cannot be
-    /// read (the caller then reads the doc store).
-    pub(crate) fn cards(&self, reader: &SegmentReader) -> Arc<SegmentCards> {
-        let id = reader.segment_id();
-        if let Some(c) = self.cards.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
-            return Arc::clone(c);
-        }
+/// Segments up to this many documents get their cards when the warmer sees them; larger
+/// ones (an index opened, a merge) in a background thread, so that opening a million-article
+/// index or reloading after a merge does not wait for them (0.35 µs per article).
+///
+/// ```
+/// assert!(depeche::index::CARDS_SYNC_DOCS >= 10_000, "a commit's small segment waits");
+/// ```
+pub const CARDS_SYNC_DOCS: u32 = 65_536;
+
+/// The cards built so far, and those being built.
+#[derive(Default)]
+struct Shelf {
+    ready: RwLock<HashMap<SegmentId, Arc<SegmentCards>>>,
+    building: Mutex<HashSet<SegmentId>>,
+}
+
+impl Shelf {
+    fn build(&self, reader: &SegmentReader) {
         let schema = reader.schema();
-        let computed = match (schema.get_field("id"), schema.get_field(FACET_FIELD)) {
+        let cards = match (schema.get_field("id"), schema.get_field(FACET_FIELD)) {
             (Ok(i), Ok(f)) => SegmentCards::compute(reader, i, f).unwrap_or_default(),
             _ => SegmentCards::default(),
         };
-        let c = Arc::new(computed);
-        self.cards.write().unwrap_or_else(|e| e.into_inner()).insert(id, Arc::clone(&c));
-        c
+        let id = reader.segment_id();
+        self.ready.write().unwrap_or_else(|e| e.into_inner()).insert(id, Arc::new(cards));
+        self.building.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
     }
 }
 
 impl Warm {
+    /// The cards of `reader`'s segment ([`super::cards`]): built now if the segment is small
+    /// ([`CARDS_SYNC_DOCS`]), else started in the background and `None` until they are ready
+    /// (the caller then reads the doc store). Empty cards when the index has no `id` or
+    /// `facets` field or they cannot be read.
+    pub(crate) fn cards(&self, reader: &SegmentReader) -> Option<Arc<SegmentCards>> {
+        let id = reader.segment_id();
+        if let Some(c) = self.cards.ready.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            return Some(Arc::clone(c));
+        }
+        if !self.cards.building.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+            return None;
+        }
+        if reader.max_doc() > self.sync_docs {
+            let shelf = Arc::clone(&self.cards);
+            let segment = reader.clone();
+            let spawned = std::thread::Builder::new()
+                .name("depeche-cards".into())
+                .spawn(move || shelf.build(&segment));
+            if spawned.is_ok() {
+                return None;
+            }
+        }
+        self.cards.build(reader);
+        self.cards.ready.read().unwrap_or_else(|e| e.into_inner()).get(&id).cloned()
+    }
+
     /// Memory the cards of the segments seen hold, in bytes: the ids' bytes plus 12 bytes
     /// per document.
     ///
@@ -131,7 +176,7 @@ impl Warm {
     /// assert!(index.warm().cards_bytes() >= 3 + 12);
     /// ```
     pub fn cards_bytes(&self) -> usize {
-        let cards = self.cards.read().unwrap_or_else(|e| e.into_inner());
+        let cards = self.cards.ready.read().unwrap_or_else(|e| e.into_inner());
         cards.values().map(|c| c.bytes()).sum()
     }
 }
@@ -161,6 +206,52 @@ impl Warmer for Warm {
         let ids: std::collections::HashSet<SegmentId> =
             live.iter().flat_map(|g| g.segments().keys().copied()).collect();
         self.dates.write().unwrap_or_else(|e| e.into_inner()).retain(|id, _| ids.contains(id));
-        self.cards.write().unwrap_or_else(|e| e.into_inner()).retain(|id, _| ids.contains(id));
+        let mut ready = self.cards.ready.write().unwrap_or_else(|e| e.into_inner());
+        ready.retain(|id, _| ids.contains(id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{Article, NewsIndex};
+
+    /// A segment past the synchronous size gets no cards at first, then, built in the
+    /// background, the cards a synchronous build gives.
+    #[test]
+    fn large_segments_get_their_cards_in_the_background() {
+        let index = NewsIndex::create_in_ram().unwrap();
+        index.set_story_detection(false);
+        for i in 0..50 {
+            let a = Article {
+                id: format!("id-{i}"),
+                title: format!("Titre {i}"),
+                source: Some(format!("source {}", i % 3)),
+                ..Default::default()
+            };
+            index.add(&a).unwrap();
+        }
+        index.commit().unwrap();
+        let searcher = index.searcher();
+        let reader = searcher.segment_reader(0);
+        let warm = Warm { sync_docs: 10, ..Warm::default() };
+        assert!(warm.cards(reader).is_none(), "50 documents > 10: built in the background");
+        let started = std::time::Instant::now();
+        let cards = loop {
+            if let Some(c) = warm.cards(reader) {
+                break c;
+            }
+            assert!(started.elapsed().as_secs() < 60, "the cards never came");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        let s = index.schema();
+        let direct = SegmentCards::compute(reader, s.id, s.facets).unwrap();
+        for doc in 0..reader.max_doc() {
+            assert_eq!(cards.id(doc), direct.id(doc), "doc {doc}");
+            assert_eq!(cards.source(doc), direct.source(doc), "doc {doc}");
+            assert!(cards.id(doc).is_some_and(|id| id.starts_with("id-")), "doc {doc}");
+        }
+        let small = Warm::default();
+        assert!(small.cards(reader).is_some(), "50 documents: built at once");
     }
 }

@@ -309,8 +309,8 @@ impl serde::Serialize for Similar {
 impl crate::index::NewsIndex {
     /// The listing of each of `others`: id, source and date from the segment's cards
     /// ([`crate::index::Warm`]), without the doc store; with `details`, the title and URL
-    /// read from the doc store too ([`Shown`]). A version the cards do not know (an index
-    /// whose cards could not be read) is read from the doc store.
+    /// read from the doc store too ([`Shown`]). A version whose segment has no cards yet (a
+    /// large segment's are built in the background) is read from the doc store.
     pub(super) fn similar(
         &self,
         searcher: &Searcher,
@@ -319,7 +319,7 @@ impl crate::index::NewsIndex {
     ) -> Result<Vec<Similar>> {
         let s = self.schema();
         let partial = Shown::fields_match(s);
-        let mut cards: Vec<Option<Arc<SegmentCards>>> =
+        let mut cards: Vec<Option<Option<Arc<SegmentCards>>>> =
             vec![None; searcher.segment_readers().len()];
         others
             .into_iter()
@@ -328,8 +328,9 @@ impl crate::index::NewsIndex {
                     self.warm().cards(searcher.segment_reader(c.addr.segment_ord))
                 });
                 let doc = c.addr.doc_id;
-                let id = c.id.as_deref().or(card.id(doc));
-                if let (false, Some(id)) = (details, id) {
+                let card = card.as_deref();
+                let id = c.id.as_deref().or_else(|| card.and_then(|k| k.id(doc)));
+                if let (false, Some(id), Some(card)) = (details, id, card) {
                     return Ok(Similar {
                         id: id.to_string(),
                         score: c.score,
@@ -344,12 +345,13 @@ impl crate::index::NewsIndex {
                 } else {
                     Shown::from_document(s, &searcher.doc(c.addr)?)
                 };
+                // the same fields with or without cards: title and URL only when asked for
                 Ok(Similar {
                     id: c.id.or(shown.id).unwrap_or_default(),
                     score: c.score,
-                    title: shown.title,
+                    title: shown.title.filter(|_| details),
                     source: shown.source,
-                    url: shown.url,
+                    url: shown.url.filter(|_| details),
                     date: shown.date.and_then(rfc3339),
                 })
             })

@@ -900,7 +900,7 @@ impl NewsIndex {
             if tied {
                 let addr = cands[i].addr;
                 let cards = self.warm().cards(searcher.segment_reader(addr.segment_ord));
-                cands[i].id = match cards.id(addr.doc_id) {
+                cands[i].id = match cards.as_deref().and_then(|k| k.id(addr.doc_id)) {
                     Some(id) => Some(id.to_string()),
                     None => stored_str(&searcher.doc(addr)?, self.schema().id),
                 };
