@@ -151,18 +151,46 @@ impl Warm {
         if !self.cards.building.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
             return None;
         }
-        if reader.max_doc() > self.sync_docs {
-            let shelf = Arc::clone(&self.cards);
-            let segment = reader.clone();
-            let spawned = std::thread::Builder::new()
-                .name("depeche-cards".into())
-                .spawn(move || shelf.build(&segment));
-            if spawned.is_ok() {
-                return None;
-            }
+        if reader.max_doc() > self.sync_docs && self.in_background(vec![reader.clone()]) {
+            return None;
         }
         self.cards.build(reader);
         self.cards.ready.read().unwrap_or_else(|e| e.into_inner()).get(&id).cloned()
+    }
+
+    /// Starts the cards of every segment of `searcher` the warmer has not seen: the small
+    /// ones now, the large ones one after another in one background thread (one core left
+    /// to the searches meanwhile).
+    fn start_cards(&self, searcher: &Searcher) {
+        let mut later = Vec::new();
+        for reader in searcher.segment_readers() {
+            let id = reader.segment_id();
+            if self.cards.ready.read().unwrap_or_else(|e| e.into_inner()).contains_key(&id) {
+                continue;
+            }
+            if !self.cards.building.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+                continue;
+            }
+            if reader.max_doc() > self.sync_docs {
+                later.push(reader.clone());
+            } else {
+                self.cards.build(reader);
+            }
+        }
+        if !later.is_empty() && !self.in_background(later.clone()) {
+            for reader in &later {
+                self.cards.build(reader);
+            }
+        }
+    }
+
+    /// Builds the cards of `readers` in a background thread; `false` when none could start.
+    fn in_background(&self, readers: Vec<SegmentReader>) -> bool {
+        let shelf = Arc::clone(&self.cards);
+        std::thread::Builder::new()
+            .name("depeche-cards".into())
+            .spawn(move || readers.iter().for_each(|r| shelf.build(r)))
+            .is_ok()
     }
 
     /// Memory the cards of the segments seen hold, in bytes: the ids' bytes plus 12 bytes
@@ -186,7 +214,6 @@ impl Warmer for Warm {
         let schema = searcher.schema();
         for reader in searcher.segment_readers() {
             self.dates(reader);
-            self.cards(reader);
             // A segment opens each field's term dictionary and postings on first use, reading
             // each file's footer and header: on a cold page cache, a disk wait per file that
             // the first search would pay (and its time budget with it).
@@ -199,6 +226,7 @@ impl Warmer for Warm {
                 }
             }
         }
+        self.start_cards(searcher);
         Ok(())
     }
 
