@@ -43,9 +43,8 @@ use tantivy::schema::{IndexRecordOption, OwnedValue};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
 
 use super::Candidate;
-use crate::index::story::story_column;
 use crate::index::NewsSchema;
-use crate::index::SegmentCards;
+use crate::index::{SegmentCards, Warm};
 use crate::Result;
 
 /// Other versions listed under one hit at most.
@@ -133,19 +132,20 @@ fn versions(
 /// The stories of the candidates, read from the `story` fast field of their segments.
 struct Stories<'a> {
     searcher: &'a Searcher,
+    warm: &'a Warm,
     columns: Vec<Option<Option<Column<u64>>>>,
 }
 
 impl<'a> Stories<'a> {
-    fn new(searcher: &'a Searcher) -> Stories<'a> {
-        Stories { searcher, columns: vec![None; searcher.segment_readers().len()] }
+    fn new(searcher: &'a Searcher, warm: &'a Warm) -> Stories<'a> {
+        Stories { searcher, warm, columns: vec![None; searcher.segment_readers().len()] }
     }
 
     /// The story of `addr`; an article without one is a story of its own.
     fn of(&mut self, addr: DocAddress) -> StoryKey {
         let slot = &mut self.columns[addr.segment_ord as usize];
         let column = slot.get_or_insert_with(|| {
-            story_column(self.searcher.segment_reader(addr.segment_ord)).ok()
+            self.warm.stories(self.searcher.segment_reader(addr.segment_ord))
         });
         match column.as_ref().and_then(|c| c.first(addr.doc_id)) {
             Some(story) => StoryKey::Story(story),
@@ -189,7 +189,7 @@ fn group(cands: &[Candidate], stories: &mut Stories<'_>) -> Groups {
 /// one candidate per story already (the pruned engine collapses as it ranks), so `k`
 /// candidates are `k` stories, save exact ties.
 pub(super) fn page(
-    searcher: &Searcher,
+    (searcher, warm): (&Searcher, &Warm),
     schema: &NewsSchema,
     (query, weight, one_per_story): (&dyn Query, Option<&dyn Weight>, bool),
     offset: usize,
@@ -197,7 +197,7 @@ pub(super) fn page(
     top: &mut TopK<'_>,
 ) -> Result<(usize, Vec<Collapsed>)> {
     let need = offset + limit;
-    let mut stories = Stories::new(searcher);
+    let mut stories = Stories::new(searcher, warm);
     // The window's top `k` is exact (ties at its end broken as in the full ranking), so a
     // candidate past it ranks after every story it holds: the first window asks for half as
     // many candidates again as stories, about what the off-collapse page costs, and grows
@@ -359,9 +359,29 @@ impl crate::index::NewsIndex {
     }
 }
 
-/// `d` as RFC 3339 in UTC, seconds precision (`2016-05-10T08:30:00Z`), as a hit's date.
+/// `d` as RFC 3339 in UTC (`2016-05-10T08:30:00Z`), as a hit's date: written digit by digit
+/// for the whole seconds of years 0–9999 (every date an article can have), by `time`'s
+/// formatter otherwise.
 fn rfc3339(d: tantivy::DateTime) -> Option<String> {
-    d.into_utc().format(&time::format_description::well_known::Rfc3339).ok()
+    let t = d.into_utc();
+    let year = t.year();
+    if !(0..=9999).contains(&year) || t.nanosecond() != 0 {
+        return t.format(&time::format_description::well_known::Rfc3339).ok();
+    }
+    fn two(out: &mut String, n: u8, sep: Option<char>) {
+        out.push(char::from(b'0' + n / 10));
+        out.push(char::from(b'0' + n % 10));
+        out.extend(sep);
+    }
+    let mut out = String::with_capacity(20);
+    two(&mut out, (year / 100) as u8, None);
+    two(&mut out, (year % 100) as u8, Some('-'));
+    two(&mut out, u8::from(t.month()), Some('-'));
+    two(&mut out, t.day(), Some('T'));
+    two(&mut out, t.hour(), Some(':'));
+    two(&mut out, t.minute(), Some(':'));
+    two(&mut out, t.second(), Some('Z'));
+    Some(out)
 }
 
 /// The stored fields a version listed under a hit shows (the first value of each).
@@ -461,6 +481,33 @@ impl DocumentDeserialize for Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The listing's dates read as `time`'s RFC 3339 formatter writes them.
+    #[test]
+    fn listed_dates_are_written_as_rfc3339_does() {
+        let secs = [
+            0,
+            1,
+            59,
+            86_399,
+            951_782_400,
+            1_462_838_400,
+            1_462_869_000,
+            1_483_228_799,
+            -62_135_596_800,
+            253_402_300_799,
+            -1,
+            4_102_444_800,
+        ];
+        for s in secs {
+            let d = tantivy::DateTime::from_timestamp_secs(s);
+            let want = d.into_utc().format(&time::format_description::well_known::Rfc3339).ok();
+            assert_eq!(rfc3339(d), want, "{s}");
+        }
+        let with_nanos = tantivy::DateTime::from_timestamp_nanos(1_462_838_400_123_000_000);
+        let want = with_nanos.into_utc().format(&time::format_description::well_known::Rfc3339);
+        assert_eq!(rfc3339(with_nanos), want.ok(), "a fraction of a second");
+    }
     use crate::index::Article;
     use tantivy::schema::Value;
     use tantivy::{Index, TantivyDocument};

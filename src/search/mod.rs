@@ -745,7 +745,7 @@ impl NewsIndex {
             // slice of the top k.
             let page: Vec<collapse::Collapsed> = if req.collapse {
                 let (count, page) = collapse::page(
-                    &searcher,
+                    (&searcher, self.warm()),
                     schema,
                     (&*any_f, pruned.as_deref(), pruned.is_some()),
                     offset,

@@ -125,7 +125,7 @@ impl NewsIndex {
         let req = SearchRequest::default();
         let mut top = |n: usize| self.top(&searcher, &query, None, n, &req);
         let (_, page) = collapse::page(
-            &searcher,
+            (&searcher, self.warm()),
             s,
             (&query, None, false),
             0,

@@ -58,7 +58,6 @@ use tantivy::{DateTime, DocAddress, DocId, DocSet, Searcher, SegmentReader, TERM
 use super::plan::Plan;
 use super::rank_key::{rank_key, recency, RankKey};
 use super::Sort;
-use crate::index::story::story_column;
 use crate::index::{SegmentDates, Warm, DATE_BLOCK, DATE_FIELD};
 use crate::query::prune::{into_prune, PruneScorer};
 use crate::query::Budget;
@@ -317,7 +316,7 @@ pub(crate) fn top_k(
         let mut run = SegmentRun::new(reader, ord as u32, root, tier, order, prune, dates);
         run.gate = gate;
         if order.one_per_story {
-            run.stories = story_column(reader).ok();
+            run.stories = warm.stories(reader);
         }
         let ok = run.run(&mut collector, &mut clock);
         if std::env::var("DEPECHE_PRUNE_STATS").is_ok() {
