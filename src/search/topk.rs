@@ -144,15 +144,18 @@ impl Ord for Entry {
 /// that ranks after its story's held one is not held, a better one replaces it. The page is
 /// then the best `page` stories and its worst key the threshold of the `page`-th story, as
 /// high as without collapsing when the top stories have one version each. Versions that tie
-/// exactly with their story's held one are all held: the engine's tie-break (by id) picks
-/// the story's best among them afterwards.
+/// exactly with their story's held one (verbatim copies) are kept beside it in `ties`,
+/// taking no place in the page, and go with it: the engine's tie-break (by id) picks the
+/// story's best among them afterwards.
 struct Collector {
     page_len: usize,
     margin: usize,
     page: BinaryHeap<Entry>,
     tail: BinaryHeap<Entry>,
-    /// Per story held (in `page` or `tail`): its versions' key and how many are held.
-    stories: Option<rustc_hash::FxHashMap<u64, (RankKey, u32)>>,
+    /// Per story held (in `page` or `tail`, once): the key of its held version.
+    stories: Option<rustc_hash::FxHashMap<u64, RankKey>>,
+    /// Versions that tie exactly with their story's held one.
+    ties: Vec<Entry>,
 }
 
 impl Collector {
@@ -163,6 +166,7 @@ impl Collector {
             page: BinaryHeap::new(),
             tail: BinaryHeap::new(),
             stories: one_per_story.then(rustc_hash::FxHashMap::default),
+            ties: Vec::new(),
         }
     }
 
@@ -174,22 +178,19 @@ impl Collector {
         self.page.peek().map(|e| e.0.key)
     }
 
-    /// Counts `e` among its story's held versions.
+    /// `e` is held for its story.
     fn hold(&mut self, e: &Entry) {
         if let (Some(map), Some(s)) = (&mut self.stories, e.1) {
-            let held = map.entry(s).or_insert((e.0.key, 0));
-            held.1 += 1;
+            map.insert(s, e.0.key);
         }
     }
 
-    /// `e` is no longer held.
+    /// `e` is no longer held: its story's ties go with it.
     fn forget(&mut self, e: &Entry) {
         if let (Some(map), Some(s)) = (&mut self.stories, e.1) {
-            if let Some(held) = map.get_mut(&s) {
-                held.1 -= 1;
-                if held.1 == 0 {
-                    map.remove(&s);
-                }
+            map.remove(&s);
+            if !self.ties.is_empty() {
+                self.ties.retain(|t| t.1 != Some(s));
             }
         }
     }
@@ -207,14 +208,15 @@ impl Collector {
         }
     }
 
-    /// Drops the held versions of `story` (a better one came) and moves the tail's best up
-    /// into the page, so that the page stays the best held.
+    /// Drops the held version of `story` and its ties (a better one came) and moves the
+    /// tail's best up into the page, so that the page stays the best held.
     fn drop_story(&mut self, story: u64) {
         if let Some(map) = &mut self.stories {
             map.remove(&story);
         }
         self.page.retain(|e| e.1 != Some(story));
         self.tail.retain(|e| e.1 != Some(story));
+        self.ties.retain(|e| e.1 != Some(story));
         if self.page.len() < self.page_len && !self.tail.is_empty() {
             // ascending order of `Entry` is best first
             let mut rest = std::mem::take(&mut self.tail).into_sorted_vec().into_iter();
@@ -234,12 +236,15 @@ impl Collector {
         let story = story.filter(|_| self.stories.is_some());
         let mut moved = false;
         if let Some(s) = story {
-            let held = self.stories.as_ref().and_then(|m| m.get(&s)).map(|h| h.0);
+            let held = self.stories.as_ref().and_then(|m| m.get(&s)).copied();
             if let Some(held) = held {
                 match key_cmp(&key, &held) {
-                    // an earlier version of the story ranks first (equal keys: by id later)
+                    // an earlier version of the story ranks first
                     Ordering::Less => return false,
-                    Ordering::Equal => {}
+                    Ordering::Equal => {
+                        self.ties.push(Entry(TopHit { key, addr }, story));
+                        return false;
+                    }
                     Ordering::Greater => {
                         self.drop_story(s);
                         moved = true;
@@ -326,8 +331,13 @@ pub(crate) fn top_k(
             break;
         }
     }
-    let mut hits: Vec<TopHit> =
-        collector.page.into_iter().chain(collector.tail).map(|e| e.0).collect();
+    let mut hits: Vec<TopHit> = collector
+        .page
+        .into_iter()
+        .chain(collector.tail)
+        .chain(collector.ties)
+        .map(|e| e.0)
+        .collect();
     hits.sort_by(|a, b| key_cmp(&b.key, &a.key).then(a.addr.cmp(&b.addr)));
     Ok(hits)
 }
@@ -1107,8 +1117,7 @@ mod tests {
             for &(key, addr, story) in &offers {
                 top.push(key, addr, story);
             }
-            let mut held: Vec<(super::RankKey, DocAddress)> =
-                top.page.into_iter().chain(top.tail).map(|e| (e.0.key, e.0.addr)).collect();
+            let mut held: Vec<(super::RankKey, DocAddress)> = top.page.into_iter().chain(top.tail).chain(top.ties).map(|e| (e.0.key, e.0.addr)).collect();
             held.sort_by(|a, b| super::key_cmp(&b.0, &a.0).then(a.1.cmp(&b.1)));
             let best = |s: u64| offers.iter().filter(|o| o.2 == Some(s)).map(|o| o.0 .1).fold(f64::MIN, f64::max);
             let mut want: Vec<(super::RankKey, DocAddress)> = offers
