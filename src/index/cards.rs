@@ -17,8 +17,9 @@
 //! store by the caller.
 
 use tantivy::columnar::Column;
+use tantivy::postings::TermInfo;
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DateTime, DocId, SegmentReader};
+use tantivy::{DateTime, DocId, InvertedIndexReader, SegmentReader};
 
 use super::DATE_FIELD;
 
@@ -71,16 +72,7 @@ impl SegmentCards {
                 break;
             };
             cards.ids.push_str(text);
-            let mut postings =
-                index.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            while !postings.docs().is_empty() {
-                for &doc in postings.docs() {
-                    if let Some(slot) = id_of.get_mut(doc as usize) {
-                        *slot = Span { start, len };
-                    }
-                }
-                postings.advance();
-            }
+            set_docs(&index, terms.value(), &mut id_of, Span { start, len })?;
         }
         if fits {
             cards.id_of = id_of;
@@ -100,16 +92,7 @@ impl SegmentCards {
             let Ok(name) = std::str::from_utf8(&terms.key()[from.len()..]) else { continue };
             let Ok(at) = u32::try_from(cards.sources.len()) else { break };
             cards.sources.push(name.to_string());
-            let mut postings =
-                index.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            while !postings.docs().is_empty() {
-                for &doc in postings.docs() {
-                    if let Some(slot) = source_of.get_mut(doc as usize) {
-                        *slot = at;
-                    }
-                }
-                postings.advance();
-            }
+            set_docs(&index, terms.value(), &mut source_of, at)?;
         }
         cards.source_of = source_of;
         Ok(cards)
@@ -143,6 +126,25 @@ impl SegmentCards {
             + self.source_of.capacity() * std::mem::size_of::<u32>()
             + self.sources.iter().map(String::capacity).sum::<usize>()
     }
+}
+
+/// Sets `slots[doc] = value` for every document of the term `info` of `index`.
+fn set_docs<T: Copy>(
+    index: &InvertedIndexReader,
+    info: &TermInfo,
+    slots: &mut [T],
+    value: T,
+) -> tantivy::Result<()> {
+    let mut postings = index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+    while !postings.docs().is_empty() {
+        for &doc in postings.docs() {
+            if let Some(slot) = slots.get_mut(doc as usize) {
+                *slot = value;
+            }
+        }
+        postings.advance();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -148,6 +148,18 @@ struct Shelf {
 }
 
 impl Shelf {
+    /// The cards of segment `id`, if built.
+    fn get(&self, id: &SegmentId) -> Option<Arc<SegmentCards>> {
+        self.ready.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+    }
+
+    /// Whether the caller is to build the cards of segment `id`: `false` when they are built
+    /// or being built.
+    fn claim(&self, id: SegmentId) -> bool {
+        self.get(&id).is_none()
+            && self.building.lock().unwrap_or_else(|e| e.into_inner()).insert(id)
+    }
+
     fn build(&self, reader: &SegmentReader) {
         let schema = reader.schema();
         let cards = match (schema.get_field("id"), schema.get_field(FACET_FIELD)) {
@@ -167,17 +179,17 @@ impl Warm {
     /// `facets` field or they cannot be read.
     pub(crate) fn cards(&self, reader: &SegmentReader) -> Option<Arc<SegmentCards>> {
         let id = reader.segment_id();
-        if let Some(c) = self.cards.ready.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
-            return Some(Arc::clone(c));
+        if let Some(c) = self.cards.get(&id) {
+            return Some(c);
         }
-        if !self.cards.building.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+        if !self.cards.claim(id) {
             return None;
         }
         if reader.max_doc() > self.sync_docs && self.in_background(vec![reader.clone()]) {
             return None;
         }
         self.cards.build(reader);
-        self.cards.ready.read().unwrap_or_else(|e| e.into_inner()).get(&id).cloned()
+        self.cards.get(&id)
     }
 
     /// Starts the cards of every segment of `searcher` the warmer has not seen: the small
@@ -186,11 +198,7 @@ impl Warm {
     fn start_cards(&self, searcher: &Searcher) {
         let mut later = Vec::new();
         for reader in searcher.segment_readers() {
-            let id = reader.segment_id();
-            if self.cards.ready.read().unwrap_or_else(|e| e.into_inner()).contains_key(&id) {
-                continue;
-            }
-            if !self.cards.building.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+            if !self.cards.claim(reader.segment_id()) {
                 continue;
             }
             if reader.max_doc() > self.sync_docs {

@@ -42,7 +42,7 @@ use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentD
 use tantivy::schema::{IndexRecordOption, OwnedValue};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
 
-use super::Candidate;
+use super::{rfc3339, Candidate};
 use crate::index::NewsSchema;
 use crate::index::{SegmentCards, Warm};
 use crate::Result;
@@ -359,31 +359,6 @@ impl crate::index::NewsIndex {
     }
 }
 
-/// `d` as RFC 3339 in UTC (`2016-05-10T08:30:00Z`), as a hit's date: written digit by digit
-/// for the whole seconds of years 0–9999 (every date an article can have), by `time`'s
-/// formatter otherwise.
-fn rfc3339(d: tantivy::DateTime) -> Option<String> {
-    let t = d.into_utc();
-    let year = t.year();
-    if !(0..=9999).contains(&year) || t.nanosecond() != 0 {
-        return t.format(&time::format_description::well_known::Rfc3339).ok();
-    }
-    fn two(out: &mut String, n: u8, sep: Option<char>) {
-        out.push(char::from(b'0' + n / 10));
-        out.push(char::from(b'0' + n % 10));
-        out.extend(sep);
-    }
-    let mut out = String::with_capacity(20);
-    two(&mut out, (year / 100) as u8, None);
-    two(&mut out, (year % 100) as u8, Some('-'));
-    two(&mut out, u8::from(t.month()), Some('-'));
-    two(&mut out, t.day(), Some('T'));
-    two(&mut out, t.hour(), Some(':'));
-    two(&mut out, t.minute(), Some(':'));
-    two(&mut out, t.second(), Some('Z'));
-    Some(out)
-}
-
 /// The stored fields a version listed under a hit shows (the first value of each).
 ///
 /// Read from the doc store field by field. [`crate::index::Article`]'s documents are stored
@@ -481,34 +456,6 @@ impl DocumentDeserialize for Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The listing's dates read as `time`'s RFC 3339 formatter writes them.
-    #[test]
-    fn listed_dates_are_written_as_rfc3339_does() {
-        // tantivy's dates hold nanoseconds in an i64: years 1678 to 2261
-        let secs = [
-            0,
-            1,
-            59,
-            86_399,
-            951_782_400,
-            1_462_838_400,
-            1_462_869_000,
-            1_483_228_799,
-            -1,
-            4_102_444_800,
-            9_200_000_000,
-            -9_200_000_000,
-        ];
-        for s in secs {
-            let d = tantivy::DateTime::from_timestamp_secs(s);
-            let want = d.into_utc().format(&time::format_description::well_known::Rfc3339).ok();
-            assert_eq!(rfc3339(d), want, "{s}");
-        }
-        let with_nanos = tantivy::DateTime::from_timestamp_nanos(1_462_838_400_123_000_000);
-        let want = with_nanos.into_utc().format(&time::format_description::well_known::Rfc3339);
-        assert_eq!(rfc3339(with_nanos), want.ok(), "a fraction of a second");
-    }
     use crate::index::Article;
     use tantivy::schema::Value;
     use tantivy::{Index, TantivyDocument};

@@ -525,6 +525,31 @@ fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<St
     doc.get_first(field).and_then(|v| v.as_str().map(str::to_string))
 }
 
+/// `d` as RFC 3339 in UTC (`2016-05-10T08:30:00Z`), as hits and listed versions show it:
+/// written digit by digit for the whole seconds of years 0–9999 (every date an article can
+/// have), by `time`'s formatter otherwise.
+fn rfc3339(d: tantivy::DateTime) -> Option<String> {
+    let t = d.into_utc();
+    let year = t.year();
+    if !(0..=9999).contains(&year) || t.nanosecond() != 0 {
+        return t.format(&time::format_description::well_known::Rfc3339).ok();
+    }
+    fn two(out: &mut String, n: u8, sep: Option<char>) {
+        out.push(char::from(b'0' + n / 10));
+        out.push(char::from(b'0' + n % 10));
+        out.extend(sep);
+    }
+    let mut out = String::with_capacity(20);
+    two(&mut out, (year / 100) as u8, None);
+    two(&mut out, (year % 100) as u8, Some('-'));
+    two(&mut out, u8::from(t.month()), Some('-'));
+    two(&mut out, t.day(), Some('T'));
+    two(&mut out, t.hour(), Some(':'));
+    two(&mut out, t.minute(), Some(':'));
+    two(&mut out, t.second(), Some('Z'));
+    Some(out)
+}
+
 fn date_filter(
     schema: &NewsSchema,
     since: Option<&str>,
@@ -926,10 +951,7 @@ impl NewsIndex {
     ) -> Hit {
         let s = self.schema();
         let lang = stored_str(doc, s.lang).and_then(|l| l.parse().ok()).unwrap_or(Lang::French);
-        let date = doc
-            .get_first(s.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(|d| d.into_utc().format(&time::format_description::well_known::Rfc3339).ok());
+        let date = doc.get_first(s.date).and_then(|v| v.as_datetime()).and_then(rfc3339);
         let snippet = snippets.then(|| {
             let mut best: Option<(usize, SnippetField, String, Vec<std::ops::Range<usize>>)> = None;
             for (field, f) in [
@@ -979,4 +1001,37 @@ pub fn check_filter_date(s: &str) -> Result<()> {
         return Ok(());
     }
     parse_date(s).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dates of hits and listed versions read as `time`'s RFC 3339 formatter writes them.
+    #[test]
+    fn listed_dates_are_written_as_rfc3339_does() {
+        // tantivy's dates hold nanoseconds in an i64: years 1678 to 2261
+        let secs = [
+            0,
+            1,
+            59,
+            86_399,
+            951_782_400,
+            1_462_838_400,
+            1_462_869_000,
+            1_483_228_799,
+            -1,
+            4_102_444_800,
+            9_200_000_000,
+            -9_200_000_000,
+        ];
+        for s in secs {
+            let d = tantivy::DateTime::from_timestamp_secs(s);
+            let want = d.into_utc().format(&time::format_description::well_known::Rfc3339).ok();
+            assert_eq!(rfc3339(d), want, "{s}");
+        }
+        let with_nanos = tantivy::DateTime::from_timestamp_nanos(1_462_838_400_123_000_000);
+        let want = with_nanos.into_utc().format(&time::format_description::well_known::Rfc3339);
+        assert_eq!(rfc3339(with_nanos), want.ok(), "a fraction of a second");
+    }
 }

@@ -187,11 +187,19 @@ impl Collector {
 
     /// `e` is no longer held: its story's ties go with it.
     fn forget(&mut self, e: &Entry) {
-        if let (Some(map), Some(s)) = (&mut self.stories, e.1) {
-            map.remove(&s);
-            if !self.ties.is_empty() {
-                self.ties.retain(|t| t.1 != Some(s));
-            }
+        // an entry has a story only when the collector keeps one hit per story
+        if let Some(s) = e.1 {
+            self.forget_story(s);
+        }
+    }
+
+    /// `story` is no longer held, nor its ties.
+    fn forget_story(&mut self, story: u64) {
+        if let Some(map) = &mut self.stories {
+            map.remove(&story);
+        }
+        if !self.ties.is_empty() {
+            self.ties.retain(|t| t.1 != Some(story));
         }
     }
 
@@ -211,12 +219,9 @@ impl Collector {
     /// Drops the held version of `story` and its ties (a better one came) and moves the
     /// tail's best up into the page, so that the page stays the best held.
     fn drop_story(&mut self, story: u64) {
-        if let Some(map) = &mut self.stories {
-            map.remove(&story);
-        }
+        self.forget_story(story);
         self.page.retain(|e| e.1 != Some(story));
         self.tail.retain(|e| e.1 != Some(story));
-        self.ties.retain(|e| e.1 != Some(story));
         if self.page.len() < self.page_len && !self.tail.is_empty() {
             // ascending order of `Entry` is best first
             let mut rest = std::mem::take(&mut self.tail).into_sorted_vec().into_iter();

@@ -27,12 +27,12 @@
 //! **Band keys.** The full values of the first [`BAND_KEYS`] bins, each hashed with its bin
 //! number, are stored with the sketch (not indexed as terms: 8 unique terms per article cost
 //! tantivy's term dictionary more than the whole signature, `docs/stories.md`; the lookup
-//! reads them into a sorted table per segment, `bands.rs`): two articles share a key with probability about their
-//! Jaccard similarity, so one of 8 keys finds a near-duplicate of Jaccard 0.35 with
-//! probability 1 − 0.65⁸ ≈ 97%. A key keeps 24 bits of that hash beside its bin number: with
-//! 20, a million articles fill the key space, nearly every key of a new article is shared
-//! by unrelated ones, and each of them is a candidate to read; 32 bits cost more in the term
-//! dictionary (less shared prefix) for few collisions fewer.
+//! reads them into a sorted table per segment, `bands.rs`): two articles share a key with
+//! probability about their Jaccard similarity, so one of 8 keys finds a near-duplicate of
+//! Jaccard 0.35 with probability 1 − 0.65⁸ ≈ 97%. A key keeps 24 bits of that hash beside
+//! its bin number: with 20, a million articles fill the key space, nearly every key of a new
+//! article is shared by unrelated ones, and each of them is a candidate to read; 32 bits
+//! (measured when the keys were still terms) cost more for few collisions fewer.
 
 use unicode_normalization::char::is_combining_mark;
 
