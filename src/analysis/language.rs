@@ -309,13 +309,15 @@ fn is_sentence_break(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | ':' | ';' | '\n' | '\r' | '«' | '"' | '“' | '(' | '[' | '–' | '—')
 }
 
-/// One word being read: its lowercase form and its lowercase ASCII-folded form, in fixed
-/// buffers (no allocation), and how it was capitalized.
+/// One word being read: its lowercase form and its lowercase ASCII-folded form, in two
+/// buffers allocated once per scan (none per word), and how it was capitalized.
 struct Word {
-    lower: [u8; MAX_WORD_BYTES],
-    lower_len: usize,
-    folded: [u8; MAX_FOLDED_BYTES],
-    folded_len: usize,
+    /// At most [`MAX_WORD_BYTES`], in a buffer allocated once per scan.
+    lower: String,
+    /// At most [`MAX_FOLDED_BYTES`], in a buffer allocated once per scan.
+    folded: String,
+    /// An apostrophe was pushed: only then does [`score_word`] look for one.
+    apostrophe: bool,
     chars: usize,
     uppers: usize,
     first_upper: bool,
@@ -328,10 +330,9 @@ struct Word {
 impl Word {
     fn new() -> Word {
         Word {
-            lower: [0; MAX_WORD_BYTES],
-            lower_len: 0,
-            folded: [0; MAX_FOLDED_BYTES],
-            folded_len: 0,
+            lower: String::with_capacity(MAX_WORD_BYTES),
+            folded: String::with_capacity(MAX_FOLDED_BYTES),
+            apostrophe: false,
             chars: 0,
             uppers: 0,
             first_upper: false,
@@ -345,8 +346,9 @@ impl Word {
     }
 
     fn clear(&mut self) {
-        self.lower_len = 0;
-        self.folded_len = 0;
+        self.lower.clear();
+        self.folded.clear();
+        self.apostrophe = false;
         self.chars = 0;
         self.uppers = 0;
         self.first_upper = false;
@@ -390,43 +392,39 @@ impl Word {
 
     /// A lowercase ASCII letter into both forms.
     fn push_ascii(&mut self, b: u8) {
-        if self.lower_len + 1 > MAX_WORD_BYTES {
+        if self.lower.len() + 1 > MAX_WORD_BYTES {
             self.overflow = true;
             return;
         }
-        self.lower[self.lower_len] = b;
-        self.lower_len += 1;
-        if self.folded_len + 1 > MAX_FOLDED_BYTES {
+        self.lower.push(char::from(b));
+        if self.folded.len() + 1 > MAX_FOLDED_BYTES {
             self.overflow = true;
             return;
         }
-        self.folded[self.folded_len] = b;
-        self.folded_len += 1;
+        self.folded.push(char::from(b));
     }
 
     fn push_apostrophe(&mut self) {
+        self.apostrophe = true;
         self.push_lower('\'');
         self.push_folded("'");
     }
 
     fn push_lower(&mut self, c: char) {
         let len = c.len_utf8();
-        if self.lower_len + len > MAX_WORD_BYTES {
+        if self.lower.len() + len > MAX_WORD_BYTES {
             self.overflow = true;
             return;
         }
-        c.encode_utf8(&mut self.lower[self.lower_len..]);
-        self.lower_len += len;
+        self.lower.push(c);
     }
 
     fn push_folded(&mut self, ascii: &str) {
-        let end = self.folded_len + ascii.len();
-        if end > MAX_FOLDED_BYTES {
+        if self.folded.len() + ascii.len() > MAX_FOLDED_BYTES {
             self.overflow = true;
             return;
         }
-        self.folded[self.folded_len..end].copy_from_slice(ascii.as_bytes());
-        self.folded_len = end;
+        self.folded.push_str(ascii);
     }
 
     /// The lowercase and folded forms, or `None` when the word cannot be used.
@@ -434,9 +432,7 @@ impl Word {
         if self.overflow || self.foreign {
             return None;
         }
-        let lower = std::str::from_utf8(&self.lower[..self.lower_len]).ok()?;
-        let folded = std::str::from_utf8(&self.folded[..self.folded_len]).ok()?;
-        Some((lower, folded))
+        Some((&self.lower, &self.folded))
     }
 
     /// `UN`, `USA`, `NATO`: all capitals, 2 to 4 letters.
@@ -508,7 +504,12 @@ impl Tally {
             self.plain_words += 1;
             &mut self.plain
         };
-        score_word(lower, folded, word.is_acronym(), ev);
+        if word.apostrophe {
+            score_word(lower, folded, word.is_acronym(), ev);
+        } else {
+            // No apostrophe to look for: what `score_word` does with none.
+            score_plain(lower, folded, word.is_acronym(), ev);
+        }
     }
 
     /// Whether one language leads by so much that the rest of an article will not change
