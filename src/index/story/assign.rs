@@ -34,11 +34,49 @@ fn fingerprint(shingle: u32) -> u16 {
 }
 
 /// Sorted, deduplicated fingerprints of `shingles`.
-fn fingerprint_set(shingles: &[u32]) -> Vec<u16> {
+fn fingerprint_set(shingles: &[u32], bits: &mut FingerprintBits) -> Vec<u16> {
     let mut set: Vec<u16> = shingles.iter().map(|&s| fingerprint(s)).collect();
-    set.sort_unstable();
-    set.dedup();
+    let len = bits.sort_dedup(&mut set);
+    set.truncate(len);
     set
+}
+
+/// Fewer values than this are sorted by comparison: reading the whole bitmap back costs
+/// more.
+const BITMAP_SORT_FROM: usize = 128;
+
+/// A bitmap of every 16-bit fingerprint (8 KB, allocated once, empty between uses): a
+/// set of a few hundred fingerprints is sorted and deduplicated by setting their bits and
+/// reading them back in order, in about half the instructions of a comparison sort (the
+/// exact checks sort a set per article, on the writer's one thread).
+struct FingerprintBits(Box<[u64; 1 << 10]>);
+
+impl FingerprintBits {
+    fn new() -> FingerprintBits {
+        FingerprintBits(Box::new([0; 1 << 10]))
+    }
+
+    /// Sorts `values` and removes their repeats, in place; the number of values left at
+    /// the front (as `sort_unstable` then [`dedup_sorted`]).
+    fn sort_dedup(&mut self, values: &mut [u16]) -> usize {
+        if values.len() < BITMAP_SORT_FROM {
+            values.sort_unstable();
+            return dedup_sorted(values);
+        }
+        for &v in values.iter() {
+            self.0[usize::from(v >> 6)] |= 1 << (v & 63);
+        }
+        let mut kept = 0;
+        for (i, word) in self.0.iter_mut().enumerate() {
+            let mut w = std::mem::take(word);
+            while w != 0 {
+                values[kept] = ((i as u16) << 6) | w.trailing_zeros() as u16;
+                kept += 1;
+                w &= w - 1;
+            }
+        }
+        kept
+    }
 }
 
 /// How many standard errors under the threshold an estimate may be and still get an exact
@@ -120,6 +158,8 @@ pub(crate) struct Stories {
     /// largest story of the index + 1 when it is opened), which keeps the `story` terms
     /// sorted as they come, cheap for tantivy's term dictionary.
     next_story: Option<u64>,
+    /// Scratch for sorting fingerprint sets.
+    bits: FingerprintBits,
     pub(crate) stats: StoryStats,
 }
 
@@ -147,6 +187,7 @@ impl Stories {
             filter: None,
             tables: FxHashMap::default(),
             next_story: None,
+            bits: FingerprintBits::new(),
             stats: StoryStats::default(),
         }
     }
@@ -318,14 +359,14 @@ impl Stories {
             {
                 exact_left -= 1;
                 self.stats.exact_checks += 1;
-                let mine = own.get_or_insert_with(|| fingerprint_set(signature.shingles()));
+                let bits = &mut self.bits;
+                let mine = own.get_or_insert_with(|| fingerprint_set(signature.shingles(), bits));
                 let exact = match c.source {
                     Source::Pending(slot) => {
                         let p = &mut self.pending[slot as usize];
                         let theirs = &mut self.shingles[p.start..p.start + p.len as usize];
                         if !p.sorted {
-                            theirs.sort_unstable();
-                            p.len = dedup_sorted(theirs) as u32;
+                            p.len = self.bits.sort_dedup(theirs) as u32;
                             p.sorted = true;
                         }
                         exact_containment(mine, &theirs[..p.len as usize])
@@ -340,7 +381,7 @@ impl Stories {
                             lead: field(schema.stored_lead),
                             body: field(schema.stored_body),
                         });
-                        exact_containment(mine, &fingerprint_set(&theirs))
+                        exact_containment(mine, &fingerprint_set(&theirs, &mut self.bits))
                     }
                 };
                 if exact < CONTAINMENT_THRESHOLD {
@@ -492,4 +533,39 @@ fn dedup_sorted(values: &mut [u16]) -> usize {
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` reproducible fingerprints below `spread`.
+    fn fingerprints(n: usize, seed: u64, spread: u64) -> Vec<u16> {
+        (0..n as u64).map(|i| (super::super::signature::mix(seed ^ i) % spread) as u16).collect()
+    }
+
+    #[test]
+    fn the_bitmap_sorts_as_a_comparison_sort() {
+        // (name, values): on both sides of BITMAP_SORT_FROM, with repeats and the extremes.
+        let cases: Vec<(&str, Vec<u16>)> = vec![
+            ("empty", vec![]),
+            ("short", vec![5, 3, 5, 0, u16::MAX]),
+            ("just_under_the_bitmap", fingerprints(BITMAP_SORT_FROM - 1, 1, 1 << 16)),
+            ("at_the_bitmap", fingerprints(BITMAP_SORT_FROM, 2, 1 << 16)),
+            ("long", fingerprints(400, 3, 1 << 16)),
+            ("many_repeats", fingerprints(400, 4, 50)),
+            ("extremes", [0, u16::MAX, 63, 64, 65].repeat(BITMAP_SORT_FROM)),
+        ];
+        let mut bits = FingerprintBits::new();
+        for (name, values) in cases {
+            let mut expected = values.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            for pass in ["first", "second (the bitmap left empty)"] {
+                let mut got = values.clone();
+                let n = bits.sort_dedup(&mut got);
+                assert_eq!(&got[..n], &expected[..], "{name}, {pass} pass");
+            }
+        }
+    }
 }
