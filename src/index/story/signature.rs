@@ -117,10 +117,13 @@ const SEED: u64 = 0xcbf2_9ce4_8422_2325;
 const PRIME: u64 = 0x0100_0000_01b3;
 
 /// Calls `word` with the hash of each word of `text` (see the module docs), at most `max`
-/// words; returns how many it found. ASCII is lowercased byte by byte; other characters go
-/// through [`fold_char`] into a reused buffer: nothing is allocated per word.
+/// words; returns how many it found. ASCII is lowercased byte by byte, the letters of the
+/// two-byte UTF-8 range (é, ç, œ) folded through a table ([`two_byte_folds`]); other
+/// characters go through [`fold_char`] into a reused buffer: nothing is allocated per word.
+/// The hashes are [`words_reference`]'s, byte for byte (a property test compares them).
 fn words(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) -> usize {
     let b = text.as_bytes();
+    let folds = two_byte_folds();
     let mut n = 0;
     let mut i = 0;
     let mut h = SEED;
@@ -129,6 +132,114 @@ fn words(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) ->
     let mut digits = true;
     while i < b.len() {
         // A run of ASCII letters and digits: `| 0x20` lowercases a letter, keeps a digit.
+        let start = i;
+        while i < b.len() && CLASS[b[i] as usize] == 1 {
+            h = (h ^ u64::from(b[i] | 0x20)).wrapping_mul(PRIME);
+            i += 1;
+        }
+        if i > start {
+            in_word = true;
+            digits &= b[start..i].iter().all(u8::is_ascii_digit);
+        }
+        let Some(&c) = b.get(i) else { break };
+        if (0xc2..=0xdf).contains(&c) {
+            // A two-byte character (é, à, ç, œ...): a `&str` holds its continuation byte.
+            let point = (usize::from(c & 0x1f) << 6) | usize::from(b[i + 1] & 0x3f);
+            if let TwoByte::Word { len, bytes } = folds[point - 0x80] {
+                for &byte in &bytes[..usize::from(len)] {
+                    h = (h ^ u64::from(byte)).wrapping_mul(PRIME);
+                }
+                if len > 0 {
+                    digits = false;
+                    in_word = true;
+                }
+                i += 2;
+                continue;
+            }
+        }
+        let width = utf8_width(c);
+        if c >= 0x80 {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            if is_word_char(ch) {
+                buf.clear();
+                fold_char(ch, buf);
+                for &byte in buf.as_bytes() {
+                    h = (h ^ u64::from(byte)).wrapping_mul(PRIME);
+                }
+                if !buf.is_empty() {
+                    digits = false;
+                    in_word = true;
+                }
+                i += width;
+                continue;
+            }
+        }
+        if in_word && digits && thousands_group_follows(b, i, width) {
+            // `2 500`: the group joins the number, as `2500` typed without a space.
+            i += width;
+            continue;
+        }
+        if in_word {
+            // FNV-1a, unmixed: the shingle hash mixes the words it rolls.
+            word(h);
+            n += 1;
+            if n >= max {
+                return n;
+            }
+            h = SEED;
+            in_word = false;
+            digits = true;
+        }
+        i += width;
+    }
+    if in_word && n < max {
+        word(h);
+        n += 1;
+    }
+    n
+}
+
+/// What a character of the two-byte UTF-8 range (U+0080 to U+07FF) does in a word.
+#[derive(Clone, Copy)]
+enum TwoByte {
+    /// A word character whose fold is these `len` bytes.
+    Word { len: u8, bytes: [u8; 3] },
+    /// A separator, or a fold too long for the table: read the slow way.
+    Other,
+}
+
+/// [`is_word_char`] and [`fold_char`] of every character from U+0080 to U+07FF (most of
+/// the non-ASCII letters of European news), computed once by those two functions.
+fn two_byte_folds() -> &'static [TwoByte; 0x780] {
+    static FOLDS: std::sync::OnceLock<Box<[TwoByte; 0x780]>> = std::sync::OnceLock::new();
+    FOLDS.get_or_init(|| {
+        let mut folds = Box::new([TwoByte::Other; 0x780]);
+        let mut buf = String::new();
+        for (k, slot) in folds.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(0x80 + k as u32) else { continue };
+            buf.clear();
+            fold_char(c, &mut buf);
+            if is_word_char(c) && buf.len() <= 3 {
+                let mut bytes = [0; 3];
+                bytes[..buf.len()].copy_from_slice(buf.as_bytes());
+                *slot = TwoByte::Word { len: buf.len() as u8, bytes };
+            }
+        }
+        folds
+    })
+}
+
+/// The words of `text` the plain way, one character at a time: the definition
+/// [`words`] must match.
+#[cfg(test)]
+fn words_reference(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) -> usize {
+    let b = text.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    let mut h = SEED;
+    let mut in_word = false;
+    let mut digits = true;
+    while i < b.len() {
         let start = i;
         while i < b.len() && CLASS[b[i] as usize] == 1 {
             h = (h ^ u64::from(b[i] | 0x20)).wrapping_mul(PRIME);
@@ -157,12 +268,10 @@ fn words(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) ->
             }
         }
         if in_word && digits && thousands_group_follows(b, i, width) {
-            // `2 500`: the group joins the number, as `2500` typed without a space.
             i += width;
             continue;
         }
         if in_word {
-            // FNV-1a, unmixed: the shingle hash mixes the words it rolls.
             word(h);
             n += 1;
             if n >= max {
@@ -589,6 +698,52 @@ mod tests {
         for (name, a, b) in SAME_WORDS {
             assert_eq!(word_hashes(a), word_hashes(b), "{name}: {a:?} vs {b:?}");
         }
+    }
+
+    /// Characters of every path of [`words`]: ASCII letters, digits and punctuation,
+    /// apostrophes, the spaces of digit groups, two-byte letters and separators (`×`, the
+    /// no-break space), combining marks, invisible characters, three- and four-byte
+    /// letters, and folds of more than three bytes (`ǆ` U+01C6 folds to `dž`).
+    const MIXED: &str = "[a-zA-Z0-9 ,.'’\n\u{a0}\u{202f}\u{2009}éèàçœŒßÆ×÷ǆĳ\u{301}\u{327}\u{ad}\u{200d}\u{feff}ΑωЖяﬁＡｚ一😀]{0,80}";
+
+    proptest::proptest! {
+        #[test]
+        fn fast_words_hash_as_the_reference(text in MIXED, max in 1usize..40) {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            let n = words(&text, max, &mut String::new(), |w| fast.push(w));
+            let m = words_reference(&text, max, &mut String::new(), |w| slow.push(w));
+            proptest::prop_assert_eq!((n, &fast), (m, &slow), "{:?}", text);
+        }
+
+        #[test]
+        fn fast_words_hash_as_the_reference_on_any_text(text in "\\PC{0,80}") {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            words(&text, usize::MAX, &mut String::new(), |w| fast.push(w));
+            words_reference(&text, usize::MAX, &mut String::new(), |w| slow.push(w));
+            proptest::prop_assert_eq!(&fast, &slow, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn every_two_byte_character_hashes_as_the_reference() {
+        for c in (0x80..0x800).filter_map(char::from_u32) {
+            for text in
+                [format!("a{c}b 5"), format!("{c}"), format!("12{c}345 x"), format!("2{c}500")]
+            {
+                assert_eq!(
+                    word_hashes(&text),
+                    reference_hashes(&text),
+                    "U+{:04X} in {text:?}",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    fn reference_hashes(text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        words_reference(text, usize::MAX, &mut String::new(), |w| out.push(w));
+        out
     }
 
     #[test]
