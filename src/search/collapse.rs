@@ -36,6 +36,7 @@
 
 use rustc_hash::FxHashMap;
 use tantivy::columnar::Column;
+use tantivy::postings::TermInfo;
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
@@ -63,17 +64,17 @@ pub(super) struct Collapsed {
     pub(super) others: Vec<Candidate>,
 }
 
-/// Every version of each of `stories` that matches `query` (its filters included), one list
-/// per story in the order of `stories`, best score first (ties by address): the stories'
-/// documents are read from their `story` terms, and the query's scorer only seeks to them,
-/// so the cost grows with the versions, not with the query's matches. `weight`, when given,
-/// is `query`'s (scoring enabled), built once for the whole search.
+/// Every version of each story that matches `query` (its filters included), one list per
+/// story in the order of `stories`, best score first (ties by address). `stories` holds,
+/// per story, its `story` term's info in each segment (`None`: no version there): the
+/// versions are read from those postings, and the query's scorer only seeks to them, so the
+/// cost grows with the versions, not with the query's matches. `weight`, when given, is
+/// `query`'s (scoring enabled), built once for the whole search.
 fn versions(
     searcher: &Searcher,
     schema: &NewsSchema,
-    query: &dyn Query,
-    weight: Option<&dyn Weight>,
-    stories: &[u64],
+    (query, weight): (&dyn Query, Option<&dyn Weight>),
+    stories: &[Vec<Option<TermInfo>>],
 ) -> Result<Vec<Vec<Candidate>>> {
     let built;
     let weight = match weight {
@@ -89,11 +90,11 @@ fn versions(
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let index = segment.inverted_index(schema.story)?;
         docs.clear();
-        for (at, &story) in stories.iter().enumerate() {
-            let term = Term::from_field_u64(schema.story, story);
-            let Some(mut postings) = index.read_postings(&term, IndexRecordOption::Basic)? else {
+        for (at, infos) in stories.iter().enumerate() {
+            let Some(info) = infos.get(ord).and_then(Option::as_ref) else {
                 continue;
             };
+            let mut postings = index.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if !segment.is_deleted(doc) {
@@ -232,21 +233,35 @@ pub(super) fn page(
     };
     let exhausted = cands.len() >= count;
     let page: Vec<usize> = (offset..need.min(groups.members.len())).collect();
-    // Versions past the window: only for stories the index holds more versions of.
+    // Versions past the window: only for stories the index holds more versions of. Each
+    // story's term is looked up once per segment (its document count and its postings).
     let mut beyond: Vec<u64> = Vec::new();
+    let mut infos: Vec<Vec<Option<TermInfo>>> = Vec::new();
     if !exhausted {
+        let indexes = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.inverted_index(schema.story))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         for &g in &page {
             if let StoryKey::Story(story) = groups.keys[g] {
                 let term = Term::from_field_u64(schema.story, story);
-                if searcher.doc_freq(&term)? > groups.members[g].len() as u64 {
+                let per_segment = indexes
+                    .iter()
+                    .map(|index| index.get_term_info(&term))
+                    .collect::<std::io::Result<Vec<_>>>()?;
+                let versions: u64 =
+                    per_segment.iter().flatten().map(|t| u64::from(t.doc_freq)).sum();
+                if versions > groups.members[g].len() as u64 {
                     beyond.push(story);
+                    infos.push(per_segment);
                 }
             }
         }
     }
     let mut extra: FxHashMap<u64, Vec<Candidate>> = FxHashMap::default();
     if !beyond.is_empty() {
-        let lists = versions(searcher, schema, query, weight, &beyond)?;
+        let lists = versions(searcher, schema, (query, weight), &infos)?;
         extra.extend(beyond.iter().copied().zip(lists));
     }
     let mut out = Vec::with_capacity(page.len());
