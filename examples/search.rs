@@ -269,7 +269,7 @@ pub(crate) fn print_human(
         }
         if !hit.similar.is_empty() {
             let sources: Vec<&str> =
-                hit.similar.iter().map(|s| s.source.as_deref().unwrap_or(&s.id)).collect();
+                hit.similar.iter().map(|s| s.source().unwrap_or(s.id())).collect();
             writeln!(out, "   + {} similar: {}", hit.similar.len(), sources.join(", "))?;
         }
         if let Some(e) = &hit.explanation {

@@ -150,8 +150,7 @@ fn bar(index: &NewsIndex, set: &[Labelled]) -> Bar {
         let others = vs.len() - 1;
         b.versions += others;
         if let Some(hit) = mine.first() {
-            let listed =
-                hit.similar.iter().filter(|s| story_of.get(s.id.as_str()) == Some(story)).count();
+            let listed = hit.similar.iter().filter(|s| story_of.get(s.id()) == Some(story)).count();
             b.versions_listed += listed;
             if listed * 100 >= others * 95 {
                 b.stories_95 += 1;
@@ -160,7 +159,7 @@ fn bar(index: &NewsIndex, set: &[Labelled]) -> Bar {
         for h in &r.hits {
             b.hits += 1;
             let own = story_of.get(h.id.as_str());
-            if h.similar.iter().any(|s| story_of.get(s.id.as_str()) != own) {
+            if h.similar.iter().any(|s| story_of.get(s.id()) != own) {
                 b.foreign_hits += 1;
             }
         }

@@ -116,12 +116,12 @@ fn a_small_republication_set_meets_the_bar() {
         once += usize::from(mine.len() == 1);
         versions += vs.len() - 1;
         if let Some(h) = mine.first() {
-            listed += h.similar.iter().filter(|s| truth[s.id.as_str()] == *key).count();
+            listed += h.similar.iter().filter(|s| truth[s.id()] == *key).count();
         }
         for h in &r.hits {
             hits += 1;
             let own = truth[h.id.as_str()];
-            foreign += usize::from(h.similar.iter().any(|s| truth[s.id.as_str()] != own));
+            foreign += usize::from(h.similar.iter().any(|s| truth[s.id()] != own));
         }
     }
     assert!(once * 100 >= stories * 95, "shown once: {once} of {stories} stories");
@@ -378,8 +378,8 @@ fn check_pages(index: &NewsIndex, req: &SearchRequest, limit: usize) -> Result<(
         for h in r.hits {
             let s = story(index, &h.id);
             prop_assert!(seen_stories.insert(s), "story of {} on two pages", h.id);
-            for id in std::iter::once(&h.id).chain(h.similar.iter().map(|s| &s.id)) {
-                prop_assert!(seen.insert(id.clone()), "{} listed twice", id);
+            for id in std::iter::once(h.id.as_str()).chain(h.similar.iter().map(|s| s.id())) {
+                prop_assert!(seen.insert(id.to_string()), "{} listed twice", id);
                 prop_assert_eq!(story(index, id), s, "{} under another story's hit", id);
             }
             order.push(h.id);
@@ -413,12 +413,36 @@ fn pages_keep_each_story_once_with_every_sort_and_filter() {
 }
 
 #[test]
+fn a_phrase_lists_only_the_versions_that_hold_it() {
+    // Five versions of one story: v1 and v2 titled « VIDÉO. Titre 0 », v3 and v4 holding
+    // both words apart, v0 without « vidéo ». The phrase is checked on each listed version,
+    // not only on the best one.
+    let mut articles: Vec<Article> = (0..5).map(|v| version(0, v)).collect();
+    for a in &mut articles[3..] {
+        a.title = "Titre 0 : la vidéo du jour".into();
+    }
+    articles.push(version(1, 0));
+    let index = build(&articles, 0);
+    let r = index.search(&request("\"vidéo titre\"")).unwrap();
+    assert_eq!(r.hits.len(), 1, "{:?}", r.hits.iter().map(|h| &h.id).collect::<Vec<_>>());
+    let mut ids: Vec<&str> = std::iter::once(r.hits[0].id.as_str())
+        .chain(r.hits[0].similar.iter().map(|s| s.id()))
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["s0-v1", "s0-v2"], "the versions holding the phrase");
+    let words = index.search(&request("vidéo titre")).unwrap();
+    let hit = words.hits.iter().find(|h| h.id.starts_with("s0-")).expect("story 0");
+    let listed: Vec<&str> = hit.similar.iter().map(|s| s.id()).collect();
+    assert!(listed.contains(&"s0-v3") && listed.contains(&"s0-v4"), "the words alone: {listed:?}");
+}
+
+#[test]
 fn a_filter_lists_only_the_versions_it_admits() {
     let index = collapsing_index(&[4]);
     let r = index.search(&request("dépêche").source("source0").source("source2")).unwrap();
     assert_eq!(r.hits.len(), 1);
     let ids: Vec<&str> = std::iter::once(r.hits[0].id.as_str())
-        .chain(r.hits[0].similar.iter().map(|s| s.id.as_str()))
+        .chain(r.hits[0].similar.iter().map(|s| s.id()))
         .collect();
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert!(ids.contains(&"s0-v0") && ids.contains(&"s0-v2"), "{ids:?}");
@@ -461,16 +485,16 @@ fn a_listed_version_shows_the_same_from_memory_and_from_the_doc_store() {
             }
         };
         for (x, y) in a.similar.iter().zip(&b.similar) {
-            assert_eq!((&x.id, x.score), (&y.id, y.score), "{at}: same versions, same order");
-            assert_eq!(x.date, y.date, "{at}: {} date", x.id);
-            assert!(x.date.as_deref().is_some_and(|d| d.starts_with("2016-")), "{at}: {x:?}");
-            let (source, url) = stored(&x.id);
-            let want = source.map(str::to_string).or(Some(format!("source{}", &x.id[4..])));
-            assert_eq!(x.source, want, "{at}: {} source from memory", x.id);
-            assert_eq!(y.source.as_deref().map(str::trim), want.as_deref(), "{at}: stored");
-            assert_eq!((x.title.as_ref(), x.url.as_ref()), (None, None), "{at}: not asked for");
-            assert_eq!(y.url.as_deref(), Some(url.as_str()), "{at}: {} url", y.id);
-            assert!(y.title.as_deref().is_some_and(|t| t.contains("Titre 0")), "{at}: {y:?}");
+            assert_eq!((x.id(), x.score()), (y.id(), y.score()), "{at}: same versions, same order");
+            assert_eq!(x.date(), y.date(), "{at}: {} date", x.id());
+            assert!(x.date().is_some_and(|d| d.starts_with("2016-")), "{at}: {x:?}");
+            let (source, url) = stored(x.id());
+            let want = source.map(str::to_string).or(Some(format!("source{}", &x.id()[4..])));
+            assert_eq!(x.source(), want.as_deref(), "{at}: {} source from memory", x.id());
+            assert_eq!(y.source().map(str::trim), want.as_deref(), "{at}: stored");
+            assert_eq!((x.title(), x.url()), (None, None), "{at}: not asked for");
+            assert_eq!(y.url(), Some(url.as_str()), "{at}: {} url", y.id());
+            assert!(y.title().is_some_and(|t| t.contains("Titre 0")), "{at}: {y:?}");
         }
     };
     check(&index, "as written");
@@ -486,9 +510,9 @@ fn collapsing_keeps_explanations_and_the_best_version_first() {
     let hit = r.hits.iter().find(|h| h.id.starts_with("s0-")).unwrap();
     assert!(hit.explanation.is_some(), "explanations survive collapsing");
     assert_eq!(hit.similar.len(), 2);
-    assert!(hit.similar.iter().all(|s| s.score <= hit.score), "the best version leads");
-    assert!(hit.similar.iter().all(|s| s.source.is_some() && s.date.is_some()));
-    assert!(hit.similar.iter().all(|s| s.title.is_none()), "titles only when asked for");
+    assert!(hit.similar.iter().all(|s| s.score() <= hit.score), "the best version leads");
+    assert!(hit.similar.iter().all(|s| s.source().is_some() && s.date().is_some()));
+    assert!(hit.similar.iter().all(|s| s.title().is_none()), "titles only when asked for");
     let json = serde_json::to_value(hit).unwrap();
     assert!(json["similar"].as_array().unwrap().iter().all(|v| v.is_string()), "{json}");
     let flat = index.search(&request("Titre 0 vidéo").collapse(false)).unwrap();

@@ -25,26 +25,26 @@
 //!    query's matches.
 //!    At most [`MAX_SIMILAR`] are listed per hit: those of the window in rank order, or, when
 //!    some ranked past it, every matching version best score first.
-//! 4. **Listing.** A listed version's id, source and date are read from its segment's cards
-//!    (`index/cards.rs`, built by the reader's warmer when it first sees the segment), without
-//!    the doc store; its title and URL only when the request asks
-//!    ([`super::SearchRequest::similar_details`]), from the doc store ([`Similar`]).
+//! 4. **Listing** (`similar.rs`). A listed version is a handle on its segment's cards
+//!    (`index/cards.rs`, built by the reader's warmer when it first sees the segment): its id,
+//!    source and date are read from them when shown, without the doc store; its title and URL
+//!    only when the request asks ([`super::SearchRequest::similar_details`]), from the doc
+//!    store.
 //!
 //! A story is collapsed among the versions that match the query and the filters: a version
 //! outside a date or source filter is neither a hit nor listed under one.
 
-use std::sync::{Arc, LazyLock};
-
 use rustc_hash::FxHashMap;
 use tantivy::columnar::Column;
+use tantivy::postings::TermInfo;
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
-use tantivy::schema::{IndexRecordOption, OwnedValue};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
 
-use super::{rfc3339, Candidate};
+use super::Candidate;
 use crate::index::NewsSchema;
-use crate::index::{SegmentCards, Warm};
+use crate::index::Warm;
+use crate::query::prune::into_prune;
 use crate::Result;
 
 /// Other versions listed under one hit at most.
@@ -64,18 +64,18 @@ pub(super) struct Collapsed {
     pub(super) others: Vec<Candidate>,
 }
 
-/// Every version of `stories` that matches `query` (its filters included), best score first
-/// (ties by address): the stories' documents are read from their `story` terms, and the
-/// query's scorer only seeks to them, so the cost grows with the versions, not with the
-/// query's matches. `weight`, when given, is `query`'s (scoring enabled), built once for the
-/// whole search.
+/// Every version of each story that matches `query` (its filters included), one list per
+/// story in the order of `stories`, best score first (ties by address). `stories` holds,
+/// per story, its `story` term's info in each segment (`None`: no version there): the
+/// versions are read from those postings, and the query's scorer only seeks to them, so the
+/// cost grows with the versions, not with the query's matches. `weight`, when given, is
+/// `query`'s (scoring enabled), built once for the whole search.
 fn versions(
     searcher: &Searcher,
     schema: &NewsSchema,
-    query: &dyn Query,
-    weight: Option<&dyn Weight>,
-    stories: &[u64],
-) -> Result<Vec<Candidate>> {
+    (query, weight): (&dyn Query, Option<&dyn Weight>),
+    stories: &[Vec<Option<TermInfo>>],
+) -> Result<Vec<Vec<Candidate>>> {
     let built;
     let weight = match weight {
         Some(w) => w,
@@ -84,20 +84,21 @@ fn versions(
             built.as_ref()
         }
     };
-    let mut out = Vec::new();
-    let mut docs: Vec<DocId> = Vec::new();
+    let mut out: Vec<Vec<Candidate>> = stories.iter().map(|_| Vec::new()).collect();
+    // per segment: each version's document above, its story's place in `stories` below
+    let mut docs: Vec<u64> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let index = segment.inverted_index(schema.story)?;
         docs.clear();
-        for &story in stories {
-            let term = Term::from_field_u64(schema.story, story);
-            let Some(mut postings) = index.read_postings(&term, IndexRecordOption::Basic)? else {
+        for (at, infos) in stories.iter().enumerate() {
+            let Some(info) = infos.get(ord).and_then(Option::as_ref) else {
                 continue;
             };
+            let mut postings = index.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if !segment.is_deleted(doc) {
-                    docs.push(doc);
+                    docs.push(u64::from(doc) << 32 | at as u64);
                 }
                 doc = postings.advance();
             }
@@ -106,26 +107,38 @@ fn versions(
             continue;
         }
         docs.sort_unstable();
-        let mut scorer = weight.scorer(segment, 1.0)?;
-        for &doc in &docs {
-            let at = if scorer.doc() < doc { scorer.seek(doc) } else { scorer.doc() };
+        // As bounded scorers: a seek stops at the next candidate, and only a version is
+        // checked (a phrase's positions read), not every candidate up to the next match.
+        let Some(mut scorer) = into_prune(weight.scorer(segment, 1.0)?) else {
+            continue;
+        };
+        // whether the current candidate matches, once asked (the first is a match)
+        let mut matches = Some(true);
+        for &v in &docs {
+            let doc = (v >> 32) as DocId;
+            let mut at = scorer.doc();
+            if at < doc {
+                at = scorer.seek(doc);
+                matches = None;
+            }
             if at == TERMINATED {
                 break;
             }
-            if at == doc {
+            if at == doc && *matches.get_or_insert_with(|| scorer.matches()) {
                 let score = scorer.score();
-                let addr = DocAddress::new(ord as u32, doc);
-                out.push(Candidate {
+                out[(v & u64::from(u32::MAX)) as usize].push(Candidate {
                     key: (0, f64::from(score), 0.0),
                     score,
                     raw: score,
-                    addr,
+                    addr: DocAddress::new(ord as u32, doc),
                     id: None,
                 });
             }
         }
     }
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+    for list in &mut out {
+        list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+    }
     Ok(out)
 }
 
@@ -220,25 +233,36 @@ pub(super) fn page(
     };
     let exhausted = cands.len() >= count;
     let page: Vec<usize> = (offset..need.min(groups.members.len())).collect();
-    // Versions past the window: only for stories the index holds more versions of.
+    // Versions past the window: only for stories the index holds more versions of. Each
+    // story's term is looked up once per segment (its document count and its postings).
     let mut beyond: Vec<u64> = Vec::new();
+    let mut infos: Vec<Vec<Option<TermInfo>>> = Vec::new();
     if !exhausted {
+        let indexes = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.inverted_index(schema.story))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         for &g in &page {
             if let StoryKey::Story(story) = groups.keys[g] {
                 let term = Term::from_field_u64(schema.story, story);
-                if searcher.doc_freq(&term)? > groups.members[g].len() as u64 {
+                let per_segment = indexes
+                    .iter()
+                    .map(|index| index.get_term_info(&term))
+                    .collect::<std::io::Result<Vec<_>>>()?;
+                let versions: u64 =
+                    per_segment.iter().flatten().map(|t| u64::from(t.doc_freq)).sum();
+                if versions > groups.members[g].len() as u64 {
                     beyond.push(story);
+                    infos.push(per_segment);
                 }
             }
         }
     }
     let mut extra: FxHashMap<u64, Vec<Candidate>> = FxHashMap::default();
     if !beyond.is_empty() {
-        for c in versions(searcher, schema, query, weight, &beyond)? {
-            if let StoryKey::Story(s) = stories.of(c.addr) {
-                extra.entry(s).or_default().push(c);
-            }
-        }
+        let lists = versions(searcher, schema, (query, weight), &infos)?;
+        extra.extend(beyond.iter().copied().zip(lists));
     }
     let mut out = Vec::with_capacity(page.len());
     // Take each page story's candidates out of the window, in order.
@@ -267,252 +291,4 @@ pub(super) fn page(
         out.push(Collapsed { head, others: it.take(MAX_SIMILAR).collect() });
     }
     Ok((count, out))
-}
-
-/// Another version of a hit's story.
-///
-/// Serializes as its id alone, so that a hit's JSON carries `"similar": ["id", …]`; the other
-/// fields are for display (« + 2 similar: AFP, Le Parisien »). Id, score, source and date come
-/// from what the reader keeps in memory per segment; the title and URL are one stored-document
-/// read each, made only when the request asks
-/// ([`SearchRequest::similar_details`](crate::search::SearchRequest::similar_details)).
-///
-/// ```
-/// let s = depeche::search::Similar { id: "lp-1".into(), ..Default::default() };
-/// assert_eq!(serde_json::to_string(&s).unwrap(), "\"lp-1\"");
-/// ```
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Similar {
-    /// Article id.
-    pub id: String,
-    /// Ranking score of this version.
-    pub score: f32,
-    /// Title as stored, read from the doc store with
-    /// [`SearchRequest::similar_details`](crate::search::SearchRequest::similar_details)
-    /// only: `None` otherwise.
-    pub title: Option<String>,
-    /// Source, if any.
-    pub source: Option<String>,
-    /// URL, if any, read with
-    /// [`SearchRequest::similar_details`](crate::search::SearchRequest::similar_details) only.
-    pub url: Option<String>,
-    /// Publication date, RFC 3339 (UTC).
-    pub date: Option<String>,
-}
-
-impl serde::Serialize for Similar {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.id)
-    }
-}
-
-impl crate::index::NewsIndex {
-    /// The listing of each of `others`: id, source and date from the segment's cards
-    /// ([`crate::index::Warm`]), without the doc store; with `details`, the title and URL
-    /// read from the doc store too ([`Shown`]). A version whose segment has no cards yet (a
-    /// large segment's are built in the background) is read from the doc store.
-    pub(super) fn similar(
-        &self,
-        searcher: &Searcher,
-        others: Vec<Candidate>,
-        details: bool,
-    ) -> Result<Vec<Similar>> {
-        let s = self.schema();
-        let partial = Shown::fields_match(s);
-        let mut cards: Vec<Option<Option<Arc<SegmentCards>>>> =
-            vec![None; searcher.segment_readers().len()];
-        others
-            .into_iter()
-            .map(|c| {
-                let card = cards[c.addr.segment_ord as usize].get_or_insert_with(|| {
-                    self.warm().cards(searcher.segment_reader(c.addr.segment_ord))
-                });
-                let doc = c.addr.doc_id;
-                let card = card.as_deref();
-                let id = c.id.as_deref().or_else(|| card.and_then(|k| k.id(doc)));
-                if let (false, Some(id), Some(card)) = (details, id, card) {
-                    return Ok(Similar {
-                        id: id.to_string(),
-                        score: c.score,
-                        title: None,
-                        source: card.source(doc).map(str::to_string),
-                        url: None,
-                        date: card.date(doc).and_then(rfc3339),
-                    });
-                }
-                let shown = if partial {
-                    searcher.doc::<Shown>(c.addr)?
-                } else {
-                    Shown::from_document(s, &searcher.doc(c.addr)?)
-                };
-                // the same fields with or without cards: title and URL only when asked for
-                Ok(Similar {
-                    id: c.id.or(shown.id).unwrap_or_default(),
-                    score: c.score,
-                    title: shown.title.filter(|_| details),
-                    source: shown.source,
-                    url: shown.url.filter(|_| details),
-                    date: shown.date.and_then(rfc3339),
-                })
-            })
-            .collect()
-    }
-}
-
-/// The stored fields a version listed under a hit shows (the first value of each).
-///
-/// Read from the doc store field by field. [`crate::index::Article`]'s documents are stored
-/// language first, then the id and the other short fields, and the text (lead, body) last:
-/// in such a document the reading stops at the first text, so the body, most of a
-/// document's bytes, is not decoded when there is a lead. A document stored id first
-/// (indexes written before that order) is read whole.
-#[derive(Debug, Default, PartialEq)]
-struct Shown {
-    id: Option<String>,
-    title: Option<String>,
-    source: Option<String>,
-    url: Option<String>,
-    date: Option<tantivy::DateTime>,
-}
-
-/// The fields [`Shown`] reads, those of [`NewsSchema::new`] (tantivy's deserializer has no
-/// context; [`Shown::fields_match`] checks an index's schema against them).
-static SHOWN_FIELDS: LazyLock<NewsSchema> = LazyLock::new(NewsSchema::new);
-
-impl Shown {
-    /// Whether `schema` has the field handles [`Shown`]'s deserializer reads.
-    fn fields_match(schema: &NewsSchema) -> bool {
-        let f = &*SHOWN_FIELDS;
-        [
-            (f.id, schema.id),
-            (f.stored_title, schema.stored_title),
-            (f.source, schema.source),
-            (f.url, schema.url),
-            (f.date, schema.date),
-            (f.lang, schema.lang),
-            (f.stored_lead, schema.stored_lead),
-            (f.stored_body, schema.stored_body),
-        ]
-        .iter()
-        .all(|(a, b)| a == b)
-    }
-
-    /// The fields from a whole stored document.
-    fn from_document(s: &NewsSchema, doc: &tantivy::TantivyDocument) -> Shown {
-        use tantivy::schema::Value;
-        let text = |f| super::stored_str(doc, f);
-        Shown {
-            id: text(s.id),
-            title: text(s.stored_title),
-            source: text(s.source),
-            url: text(s.url),
-            date: doc.get_first(s.date).and_then(|v| v.as_datetime()),
-        }
-    }
-}
-
-impl DocumentDeserialize for Shown {
-    fn deserialize<'de, D>(mut doc: D) -> std::result::Result<Self, DeserializeError>
-    where
-        D: DocumentDeserializer<'de>,
-    {
-        let f = &*SHOWN_FIELDS;
-        let mut out = Shown::default();
-        // the language first: the text comes after every field shown
-        let mut first = true;
-        let mut text_last = false;
-        while let Some((field, value)) = doc.next_field::<OwnedValue>()? {
-            if std::mem::take(&mut first) && field == f.lang {
-                text_last = true;
-            }
-            if text_last && (field == f.stored_lead || field == f.stored_body) {
-                break;
-            }
-            if field == f.date {
-                if let (None, OwnedValue::Date(d)) = (out.date, value) {
-                    out.date = Some(d);
-                }
-                continue;
-            }
-            let slot = if field == f.id {
-                &mut out.id
-            } else if field == f.stored_title {
-                &mut out.title
-            } else if field == f.source {
-                &mut out.source
-            } else if field == f.url {
-                &mut out.url
-            } else {
-                continue;
-            };
-            if let (None, OwnedValue::Str(v)) = (&slot, value) {
-                *slot = Some(v);
-            }
-        }
-        Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::index::Article;
-    use tantivy::schema::Value;
-    use tantivy::{Index, TantivyDocument};
-
-    /// A listed version reads the same fields from a document stored text last (the layout
-    /// `Article` writes, read up to the id) and from one stored id first, text before the
-    /// language (indexes written before, read whole).
-    #[test]
-    fn shown_reads_both_stored_layouts() {
-        let s = NewsSchema::new();
-        assert!(Shown::fields_match(&s), "Shown reads NewsSchema::new()'s fields");
-        let article = Article {
-            id: "afp-1".into(),
-            title: "Le titre".into(),
-            lead: "Le chapeau.".into(),
-            body: "Le corps du texte.".into(),
-            date: Some("2016-05-10".into()),
-            source: Some("AFP".into()),
-            url: Some("https://example.org/1".into()),
-            author: Some("A. Auteur".into()),
-            ..Default::default()
-        };
-        let new = article.to_document(&s).unwrap();
-        let first = new.field_values().next().map(|(f, _)| f);
-        assert_eq!(first, Some(s.lang), "Article stores the language first");
-        // the layout of earlier indexes: id, title, lead, body, date, lang, source, url
-        // (read whole: a source or URL after the text is still found)
-        let date = new.get_first(s.date).and_then(|v| v.as_datetime()).unwrap();
-        let mut old = TantivyDocument::default();
-        old.add_text(s.id, "afp-1");
-        old.add_text(s.stored_title, "Le titre");
-        old.add_text(s.stored_lead, "Le chapeau.");
-        old.add_text(s.stored_body, "Le corps du texte.");
-        old.add_date(s.date, date);
-        old.add_text(s.lang, "fr");
-        old.add_text(s.source, "AFP");
-        old.add_text(s.url, "https://example.org/1");
-        let index = Index::create_in_ram(s.schema().clone());
-        crate::register_analyzers(index.tokenizers());
-        let mut writer: tantivy::IndexWriter =
-            index.writer_with_num_threads(1, 15_000_000).unwrap();
-        writer.add_document(new).unwrap();
-        writer.add_document(old).unwrap();
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let want = Shown {
-            id: Some("afp-1".into()),
-            title: Some("Le titre".into()),
-            source: Some("AFP".into()),
-            url: Some("https://example.org/1".into()),
-            date: Some(date),
-        };
-        for doc in 0..2 {
-            let addr = DocAddress::new(0, doc);
-            let whole = Shown::from_document(&s, &searcher.doc(addr).unwrap());
-            assert_eq!(whole, want, "doc {doc}: the whole document");
-            assert_eq!(searcher.doc::<Shown>(addr).unwrap(), want, "doc {doc}: the partial read");
-        }
-    }
 }

@@ -50,6 +50,7 @@ mod explain;
 mod plan;
 mod rank_key;
 mod related;
+mod similar;
 mod snippet;
 mod suggest;
 mod surface;
@@ -67,10 +68,11 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, DocId, Searcher, TantivyDocument, Term};
 
-pub use collapse::{Similar, MAX_COLLAPSE_CANDIDATES, MAX_SIMILAR};
+pub use collapse::{MAX_COLLAPSE_CANDIDATES, MAX_SIMILAR};
 pub use complete::{MAX_COMPLETIONS, MAX_SCANNED_TERMS};
 pub use explain::{Explanation, ScoreNode};
 pub use related::{MAX_DOC_SHARE, RELATED_TERMS};
+pub use similar::Similar;
 pub use snippet::{escape_into, Snippet, SnippetField, SNIPPET_LEN};
 pub use suggest::{
     ARTICLES_PER_RARE, FREQUENCY_RATIO, MIN_CORRECTION_ARTICLES, MIN_WORD_LEN, TWO_SLIPS_FROM_LEN,

@@ -178,6 +178,15 @@ impl Collector {
         self.page.peek().map(|e| e.0.key)
     }
 
+    /// Whether a document of `key` can be held: the page is not full, or `key` is not below
+    /// its worst (one below is dropped by [`Collector::push`] whatever its story).
+    fn admits(&self, key: &RankKey) -> bool {
+        match self.threshold() {
+            Some(worst) => key_cmp(key, &worst) != Ordering::Less,
+            None => true,
+        }
+    }
+
     /// `e` is held for its story.
     fn hold(&mut self, e: &Entry) {
         if let (Some(map), Some(s)) = (&mut self.stories, e.1) {
@@ -744,7 +753,11 @@ impl<'r> SegmentRun<'r> {
                 if let Some(key) = self.evaluate(doc, theta.as_ref()) {
                     self.stats[3] += 1;
                     let addr = DocAddress::new(self.segment, doc);
-                    let story = self.stories.as_ref().and_then(|c| c.first(doc));
+                    // a document below the page's worst is not held: its story is not read
+                    let story = match &self.stories {
+                        Some(c) if top.admits(&key) => c.first(doc),
+                        _ => None,
+                    };
                     if top.push(key, addr, story) && self.prune {
                         theta = top.threshold();
                         self.partition(theta.as_ref(), from, to);

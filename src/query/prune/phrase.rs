@@ -9,14 +9,23 @@
 //! that one document (`seek_danger`, which checks the target only), so scores and matches
 //! are tantivy's.
 //!
+//! tantivy's phrase scorer looks for its first match when it is created, reading the
+//! positions of every candidate up to it (all of them when the phrase occurs nowhere in the
+//! segment). One search builds its weight's scorer several times per segment (the count, the
+//! top k, the listed versions of a collapsed hit), so the weight keeps each segment's first
+//! match: later scorers start there (`scorer_danger`, one candidate checked), or are empty.
+//!
 //! [`Phrase`] is `PhraseQuery` with its slop known (tantivy keeps it private): the builder
 //! uses it, so that exact phrases of three terms or more get the tighter bound. A plain
 //! `PhraseQuery` is bounded with the looser rule when it has more than two terms.
 
+use std::sync::Mutex;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{
     Bm25Weight, EmptyScorer, EnableScoring, Explanation, PhraseQuery, Query, Scorer, Weight,
 };
+
+use tantivy::index::SegmentId;
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, TERMINATED};
 
 use super::cursor::{saturation, BlockCursor, Bm25Bound, SAFETY};
@@ -70,6 +79,10 @@ impl Query for Phrase {
     }
 }
 
+/// tantivy's phrase scorer for a segment, whether it is on a match (else in its "danger"
+/// state), and the first document that can match.
+type Verifier = (Box<dyn Scorer>, bool, DocId);
+
 /// How a phrase's frequency is bounded by its terms' frequencies.
 #[derive(Clone, Copy)]
 enum CountBound {
@@ -83,6 +96,8 @@ pub(crate) struct PhraseNodeWeight {
     bm25: Bm25Weight,
     avg: f32,
     count: CountBound,
+    /// Per segment seen: the verifier's first match ([`TERMINATED`]: none).
+    first: Mutex<Vec<(SegmentId, DocId)>>,
 }
 
 impl PhraseNodeWeight {
@@ -100,7 +115,36 @@ impl PhraseNodeWeight {
         let avg = stats.total_num_tokens(query.field())? as f32 / stats.total_num_docs()? as f32;
         let count =
             if terms.len() <= 2 || slop == Some(0) { CountBound::Min } else { CountBound::Max };
-        Ok(PhraseNodeWeight { inner, terms, bm25, avg, count })
+        Ok(PhraseNodeWeight { inner, terms, bm25, avg, count, first: Mutex::new(Vec::new()) })
+    }
+
+    /// tantivy's phrase scorer for `reader`, on its first match (`valid`), or in its
+    /// "danger" state with no match before the returned lower bound; `None` when the phrase
+    /// occurs nowhere in the segment. The first scorer built for a segment finds its first
+    /// match and the weight keeps it; the next ones start there.
+    fn verifier(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<Verifier>> {
+        let id = reader.segment_id();
+        let known = {
+            let first = self.first.lock().unwrap_or_else(|e| e.into_inner());
+            first.iter().find(|(s, _)| *s == id).map(|&(_, d)| d)
+        };
+        match known {
+            Some(TERMINATED) => Ok(None),
+            Some(doc) => {
+                let (found, verifier) = self.inner.scorer_danger(reader, doc, boost)?;
+                Ok(match found {
+                    SeekDangerResult::Found => Some((verifier, true, doc)),
+                    SeekDangerResult::SeekLowerBound(TERMINATED) => None,
+                    SeekDangerResult::SeekLowerBound(next) => Some((verifier, false, next)),
+                })
+            }
+            None => {
+                let verifier = self.inner.scorer(reader, boost)?;
+                let doc = verifier.doc();
+                self.first.lock().unwrap_or_else(|e| e.into_inner()).push((id, doc));
+                Ok((doc != TERMINATED).then_some((verifier, true, doc)))
+            }
+        }
     }
 }
 
@@ -115,10 +159,9 @@ impl Weight for PhraseNodeWeight {
             cursors.push(c);
             bounds.push(Bm25Bound::new(reader, term, 0.75, self.avg)?);
         }
-        let verifier = self.inner.scorer(reader, boost)?;
-        if verifier.doc() == TERMINATED {
+        let Some((verifier, valid, lower)) = self.verifier(reader, boost)? else {
             return Ok(Box::new(EmptyScorer));
-        }
+        };
         let norms = reader
             .fieldnorms_readers()
             .get_field(self.terms[0].field())?
@@ -126,7 +169,6 @@ impl Weight for PhraseNodeWeight {
         let bm25 = self.bm25.boost_by(boost);
         let max = super::cursor::bm25_ceiling(&bm25);
         // Candidates before the verifier's first match cannot match.
-        let lower = verifier.doc();
         let mut node = PhraseNode {
             cursors,
             bounds,
@@ -135,7 +177,7 @@ impl Weight for PhraseNodeWeight {
             max,
             count: self.count,
             verifier,
-            valid: true,
+            valid,
             lower,
             doc: 0,
             checked: None,
@@ -285,5 +327,73 @@ impl PruneScorer for PhraseNode {
 
     fn into_bool(self: Box<Self>) -> Result<BoolParts, Box<dyn PruneScorer>> {
         Err(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    /// The matches and scores of `weight`'s scorer on every segment.
+    fn matches(weight: &dyn Weight, searcher: &tantivy::Searcher) -> Vec<Vec<(DocId, Score)>> {
+        let mut out = Vec::new();
+        for reader in searcher.segment_readers() {
+            let mut scorer = weight.scorer(reader, 1.0).unwrap();
+            let mut seg = Vec::new();
+            while scorer.doc() != TERMINATED {
+                seg.push((scorer.doc(), scorer.score()));
+                scorer.advance();
+            }
+            out.push(seg);
+        }
+        out
+    }
+
+    #[test]
+    fn a_scorer_built_again_for_a_segment_matches_as_the_first() {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(b.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        // segment 0: the phrase from its second document; 1: both words apart; 2: neither
+        let segments: [&[&str]; 3] = [
+            &[
+                "ministre et premier",
+                "le premier ministre",
+                "rien",
+                "premier ministre premier ministre",
+            ],
+            &["premier jour du ministre", "le ministre vient en premier"],
+            &["autre chose"],
+        ];
+        for docs in segments {
+            for text in docs {
+                let mut d = TantivyDocument::default();
+                d.add_text(body, text);
+                writer.add_document(d).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let terms = vec![
+            (0, Term::from_field_text(body, "premier")),
+            (1, Term::from_field_text(body, "ministre")),
+        ];
+        let q = Phrase::new(terms, 0);
+        let weight = q.weight(EnableScoring::enabled_from_searcher(&searcher)).unwrap();
+        let first = matches(weight.as_ref(), &searcher);
+        let docs = |m: &Vec<Vec<(DocId, Score)>>| -> Vec<Vec<DocId>> {
+            m.iter().map(|s| s.iter().map(|&(d, _)| d).collect()).collect()
+        };
+        let mut by_size: Vec<Vec<DocId>> = docs(&first);
+        by_size.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        assert_eq!(by_size, vec![vec![1, 3], vec![], vec![]], "the phrase's matches");
+        assert_eq!(matches(weight.as_ref(), &searcher), first, "built again: same matches, scores");
+        let fresh = q.weight(EnableScoring::enabled_from_searcher(&searcher)).unwrap();
+        assert_eq!(matches(fresh.as_ref(), &searcher), first, "a fresh weight agrees");
     }
 }
