@@ -438,6 +438,10 @@ struct SegmentRun<'r> {
     /// Essential clauses of the current window (indices), the others by decreasing bound.
     essential: Vec<usize>,
     others: Vec<usize>,
+    /// Every clause, by increasing bound over the window when `sorted` (ties by index).
+    by_bound: Vec<usize>,
+    /// Whether `by_bound` follows the current window's bounds.
+    sorted: bool,
     /// Whether the key depends on the date (newest or oldest first, recency, or a constant
     /// score that dates order).
     by_date: bool,
@@ -487,6 +491,7 @@ impl<'r> SegmentRun<'r> {
             s
         });
         let n = plan.groups;
+        let n_clauses = plan.clauses.len();
         let by_date =
             order.sort != Sort::Relevance || order.half_life.is_some() || constant.is_some();
         SegmentRun {
@@ -504,6 +509,8 @@ impl<'r> SegmentRun<'r> {
             stories: None,
             essential: Vec::new(),
             others: Vec::new(),
+            by_bound: (0..n_clauses).collect(),
+            sorted: false,
             constant,
             seen: vec![false; n],
             touched: Vec::new(),
@@ -562,6 +569,7 @@ impl<'r> SegmentRun<'r> {
             for c in &mut self.plan.clauses {
                 c.ub = if c.s.doc() <= end { c.s.block_bound(end) } else { 0.0 };
             }
+            self.sorted = false;
             self.stats[0] += 1;
             if let Some(t) = theta {
                 if self.window_loses(&t, pos, end) {
@@ -650,7 +658,9 @@ impl<'r> SegmentRun<'r> {
         }
     }
 
-    /// Splits the clauses into essential and others for the window.
+    /// Splits the clauses into essential and others for the window (no allocation: the
+    /// clauses are sorted by bound once per window, in `by_bound`, and a threshold move only
+    /// moves the split).
     fn partition(&mut self, theta: Option<&RankKey>, from: DocId, to: DocId) {
         self.essential.clear();
         self.others.clear();
@@ -661,12 +671,11 @@ impl<'r> SegmentRun<'r> {
             }
             _ => None,
         };
-        let mut idx: Vec<usize> = (0..self.plan.clauses.len()).collect();
         match cut {
             None => {
                 // every clause that can make a match drives
-                for i in idx {
-                    if self.plan.clauses[i].group.is_some() {
+                for (i, c) in self.plan.clauses.iter().enumerate() {
+                    if c.group.is_some() {
                         self.essential.push(i);
                     } else {
                         self.others.push(i);
@@ -674,11 +683,20 @@ impl<'r> SegmentRun<'r> {
                 }
             }
             Some((threshold, factor)) => {
-                idx.sort_by(|&a, &b| self.plan.clauses[a].ub.total_cmp(&self.plan.clauses[b].ub));
+                let clauses = &self.plan.clauses;
+                if !self.sorted {
+                    // ascending bound, ties by clause index: the order of a stable sort of the
+                    // clauses, whatever the previous window's order was
+                    self.by_bound.sort_unstable_by(|&a, &b| {
+                        clauses[a].ub.total_cmp(&clauses[b].ub).then(a.cmp(&b))
+                    });
+                    self.sorted = true;
+                }
+                let idx = &self.by_bound;
                 let mut acc = 0.0f32;
                 let mut split = 0;
                 for (n, &i) in idx.iter().enumerate() {
-                    let next = acc + self.plan.clauses[i].ub;
+                    let next = acc + clauses[i].ub;
                     if f64::from(next * factor * MARGIN) < threshold {
                         acc = next;
                         split = n + 1;
