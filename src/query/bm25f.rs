@@ -177,6 +177,9 @@ pub struct Bm25fScorer {
     /// `boost · idf · (k1 + 1)`.
     factor: f32,
     k1: f32,
+    /// Scratch of [`PruneScorer::block_bound`]: per field, its documents of the window (start
+    /// in the decoded block, count), `None` when it holds none.
+    spans: Vec<Option<(usize, usize)>>,
 }
 
 /// Most documents of the window held by the fields other than the densest one for which
@@ -184,34 +187,35 @@ pub struct Bm25fScorer {
 const SPARSE_DOCS: usize = 12;
 
 impl Bm25fScorer {
-    /// A bound of the pseudo-frequency over the window `..=upto`, tighter than the sum of the
-    /// fields' block bounds when the fields other than `dense` hold few of its documents: a
-    /// document in none of them gets at most `dense`'s bound `dense_tf`; the few others get
-    /// their exact pseudo-frequency, summed in the order [`Bm25fScorer::tf`] sums it. (The sum
-    /// of per-field maxima is reached only by a document holding the block's best title and
-    /// its best body, which seldom exists.)
-    fn sparse_bound(&self, upto: DocId, dense: usize, dense_tf: f32) -> f32 {
+    /// A bound of the pseudo-frequency over the window, tighter than the sum of the fields'
+    /// block bounds when the fields other than `dense` hold few of its documents: a document
+    /// in none of them gets at most `dense`'s bound `dense_tf`; the few others get their exact
+    /// pseudo-frequency, summed in the order [`Bm25fScorer::tf`] sums it. (The sum of
+    /// per-field maxima is reached only by a document holding the block's best title and its
+    /// best body, which seldom exists.) `spans` holds each field's documents of the window
+    /// (start in its block, count), as [`PruneScorer::block_bound`] found them.
+    fn sparse_bound(&self, dense: usize, dense_tf: f32) -> f32 {
         let mut best = dense_tf;
         for (i, f) in self.fields.iter().enumerate() {
-            if i == dense || f.postings.doc() > upto {
+            let Some((start, len)) = self.spans[i] else { continue };
+            if i == dense {
                 continue;
             }
-            let Some((docs, _)) = f.postings.window(upto) else {
-                return f32::INFINITY;
-            };
-            for &doc in docs {
+            let docs = &f.postings.block_docs()[start..start + len];
+            for (k, &doc) in docs.iter().enumerate() {
                 let mut tf = 0.0f32;
-                for g in &self.fields {
-                    if g.postings.doc() > doc {
-                        continue;
-                    }
-                    let Some((gd, start)) = g.postings.window(upto) else {
-                        return f32::INFINITY;
+                for (j, g) in self.fields.iter().enumerate() {
+                    let at = if j == i {
+                        start + k
+                    } else {
+                        let Some((gs, gl)) = self.spans[j] else { continue };
+                        match g.postings.block_docs()[gs..gs + gl].binary_search(&doc) {
+                            Ok(n) => gs + n,
+                            Err(_) => continue,
+                        }
                     };
-                    if let Ok(k) = gd.binary_search(&doc) {
-                        let id = g.norms.fieldnorm_id(doc);
-                        tf += g.cache[id as usize] * g.postings.tf_at(start + k) as f32;
-                    }
+                    let id = g.norms.fieldnorm_id(doc);
+                    tf += g.cache[id as usize] * g.postings.tf_at(at) as f32;
                 }
                 best = best.max(tf);
             }
@@ -342,11 +346,18 @@ impl PruneScorer for Bm25fScorer {
         // the field with the most documents in the window, its bound, how many the others hold
         let (mut dense, mut dense_len, mut dense_tf, mut all) = (usize::MAX, 0usize, 0.0f32, 0);
         for (i, f) in self.fields.iter_mut().enumerate() {
+            self.spans[i] = None;
             if f.postings.doc() <= upto {
                 let w = self.parts[f.part].weight;
                 let b = w * f.bound.block(&mut f.postings, &f.norms);
                 tf += b;
-                let n = f.postings.window(upto).map_or(usize::MAX / 4, |(d, _)| d.len());
+                let n = match f.postings.window(upto) {
+                    Some((docs, start)) => {
+                        self.spans[i] = Some((start, docs.len()));
+                        docs.len()
+                    }
+                    None => usize::MAX / 4,
+                };
                 all += n;
                 if dense == usize::MAX || n > dense_len {
                     (dense, dense_len, dense_tf) = (i, n, b);
@@ -356,8 +367,9 @@ impl PruneScorer for Bm25fScorer {
         if tf <= 0.0 {
             return 0.0;
         }
+        // every field's window known (none ends before `upto`) and few sparse documents
         if dense != usize::MAX && all - dense_len <= SPARSE_DOCS {
-            tf = tf.min(self.sparse_bound(upto, dense, dense_tf));
+            tf = tf.min(self.sparse_bound(dense, dense_tf));
         }
         (self.factor * saturation(tf, self.k1) * SAFETY).min(PruneScorer::max_score(self))
     }
@@ -379,7 +391,9 @@ impl Bm25fWeight {
                 fields.push(FieldPostings { part: i, postings, norms, cache, bound });
             }
         }
+        let spans = vec![None; fields.len()];
         let mut scorer = Bm25fScorer {
+            spans,
             fields,
             parts: Arc::clone(&self.parts),
             doc: 0,

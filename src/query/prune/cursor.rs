@@ -171,6 +171,12 @@ impl BlockCursor {
         Some((&docs[..docs.partition_point(|&d| d <= upto)], self.idx))
     }
 
+    /// The decoded documents of the current block.
+    #[inline]
+    pub(crate) fn block_docs(&self) -> &[DocId] {
+        &self.block.docs()[..self.block.block_len()]
+    }
+
     /// The term frequency of the `i`-th document of the current block.
     #[inline]
     pub(crate) fn tf_at(&self, i: usize) -> u32 {
@@ -184,6 +190,14 @@ impl BlockCursor {
     /// Whether the current block is a full one (with a stored block maximum).
     fn full_block(&self) -> bool {
         self.block.block_len() == BLOCK
+    }
+
+    /// The smallest field-norm id of the documents of the current block from the current one
+    /// on, `None` when there is none.
+    fn block_min_norm(&self, norms: &FieldNormReader) -> Option<u8> {
+        let len = self.block.block_len();
+        let docs = self.block.docs().get(self.idx..len)?;
+        docs.iter().map(|&d| norms.fieldnorm_id(d)).min()
     }
 
     /// The maximum of `f(tf, field-norm id)` over the documents of the current block from
@@ -211,6 +225,9 @@ pub(crate) struct Bm25Bound {
     inv_norm: [f32; 256],
     /// The cached bound of the current block (its last document, the bound).
     cached: Option<(DocId, f32)>,
+    /// Whether `inv_norm` never grows with the id (`b ≥ 0`): a block without frequencies is
+    /// then bounded by its shortest document alone.
+    monotone: bool,
 }
 
 impl Bm25Bound {
@@ -239,7 +256,8 @@ impl Bm25Bound {
             let len = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
             *slot = 1.0 / (1.0 - b + b * len / avg.max(1e-6)).max(1e-3);
         }
-        Ok(Bm25Bound { probe, probe_weight, ratio, inv_norm, cached: None })
+        let monotone = inv_norm.windows(2).all(|w| w[1] <= w[0]);
+        Ok(Bm25Bound { probe, probe_weight, ratio, inv_norm, cached: None, monotone })
     }
 
     /// An upper bound of `tf / (1 − b + b · len / avg)` over the current block of `cursor`,
@@ -257,6 +275,9 @@ impl Bm25Bound {
             let x = (s / self.probe_weight) * (1.0 + 4e-7) + 1e-7;
             let g = if x >= 0.9999 { f32::INFINITY } else { K1 * x / (1.0 - x) };
             g * self.ratio * SAFETY
+        } else if !cursor.freqs && self.monotone {
+            // every frequency is 1: the shortest document has the largest `1 / norm`
+            cursor.block_min_norm(norms).map_or(0.0, |id| self.inv_norm[id as usize] * SAFETY)
         } else {
             let inv = &self.inv_norm;
             cursor.block_max_of(norms, |tf, id| tf as f32 * inv[id as usize]) * SAFETY
