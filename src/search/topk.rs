@@ -640,9 +640,11 @@ impl<'r> SegmentRun<'r> {
                     return tier < t.0;
                 }
                 if let Some(c) = self.constant {
-                    // every match scores `c`: the date breaks ties
+                    // every match scores `c`: the date breaks ties, and a window whose best
+                    // key equals the threshold may hold exact ties, which the page's end
+                    // breaks by id, as the exhaustive engine does: only a worse window goes
                     let newest = self.dates.newest(from, to).map_or(f64::MIN, |d| d as f64);
-                    return (f64::from(c), newest) <= (t.1, t.2) && f64::from(c) <= t.1;
+                    return (f64::from(c), newest) < (t.1, t.2) && f64::from(c) <= t.1;
                 }
                 let sum: f32 = self.plan.clauses.iter().map(|c| c.ub).sum();
                 f64::from(sum * self.recency_bound(from, to) * MARGIN) < t.1
