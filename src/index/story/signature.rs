@@ -120,8 +120,25 @@ const PRIME: u64 = 0x0100_0000_01b3;
 /// words; returns how many it found. ASCII is lowercased byte by byte, the letters of the
 /// two-byte UTF-8 range (é, ç, œ) folded through a table ([`two_byte_folds`]); other
 /// characters go through [`fold_char`] into a reused buffer: nothing is allocated per word.
-/// The hashes are [`words_reference`]'s, byte for byte (a property test compares them).
-fn words(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) -> usize {
+/// The hashes are those of [`words_reference`], which reads every non-ASCII character
+/// through [`fold_char`], byte for byte (a property test compares them).
+fn words(text: &str, max: usize, buf: &mut String, word: impl FnMut(u64)) -> usize {
+    words_with::<true>(text, max, buf, word)
+}
+
+/// [`words`] without the two-byte table: the definition the table must match.
+#[cfg(test)]
+fn words_reference(text: &str, max: usize, buf: &mut String, word: impl FnMut(u64)) -> usize {
+    words_with::<false>(text, max, buf, word)
+}
+
+/// [`words`], the two-byte characters folded through [`two_byte_folds`] when `TABLE`.
+fn words_with<const TABLE: bool>(
+    text: &str,
+    max: usize,
+    buf: &mut String,
+    mut word: impl FnMut(u64),
+) -> usize {
     let b = text.as_bytes();
     let folds = two_byte_folds();
     let mut n = 0;
@@ -142,7 +159,7 @@ fn words(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) ->
             digits &= b[start..i].iter().all(u8::is_ascii_digit);
         }
         let Some(&c) = b.get(i) else { break };
-        if (0xc2..=0xdf).contains(&c) {
+        if TABLE && (0xc2..=0xdf).contains(&c) {
             // A two-byte character (é, à, ç, œ...): a `&str` holds its continuation byte.
             let point = (usize::from(c & 0x1f) << 6) | usize::from(b[i + 1] & 0x3f);
             if let TwoByte::Word { len, bytes } = folds[point - 0x80] {
@@ -227,67 +244,6 @@ fn two_byte_folds() -> &'static [TwoByte; 0x780] {
         }
         folds
     })
-}
-
-/// The words of `text` the plain way, one character at a time: the definition
-/// [`words`] must match.
-#[cfg(test)]
-fn words_reference(text: &str, max: usize, buf: &mut String, mut word: impl FnMut(u64)) -> usize {
-    let b = text.as_bytes();
-    let mut n = 0;
-    let mut i = 0;
-    let mut h = SEED;
-    let mut in_word = false;
-    let mut digits = true;
-    while i < b.len() {
-        let start = i;
-        while i < b.len() && CLASS[b[i] as usize] == 1 {
-            h = (h ^ u64::from(b[i] | 0x20)).wrapping_mul(PRIME);
-            i += 1;
-        }
-        if i > start {
-            in_word = true;
-            digits &= b[start..i].iter().all(u8::is_ascii_digit);
-        }
-        let Some(&c) = b.get(i) else { break };
-        let width = utf8_width(c);
-        if c >= 0x80 {
-            let ch = text[i..].chars().next().unwrap_or(' ');
-            if is_word_char(ch) {
-                buf.clear();
-                fold_char(ch, buf);
-                for &byte in buf.as_bytes() {
-                    h = (h ^ u64::from(byte)).wrapping_mul(PRIME);
-                }
-                if !buf.is_empty() {
-                    digits = false;
-                    in_word = true;
-                }
-                i += width;
-                continue;
-            }
-        }
-        if in_word && digits && thousands_group_follows(b, i, width) {
-            i += width;
-            continue;
-        }
-        if in_word {
-            word(h);
-            n += 1;
-            if n >= max {
-                return n;
-            }
-            h = SEED;
-            in_word = false;
-            digits = true;
-        }
-        i += width;
-    }
-    if in_word && n < max {
-        word(h);
-        n += 1;
-    }
-    n
 }
 
 /// Whether a non-ASCII `c` belongs to a word: letters and digits, and the combining marks
